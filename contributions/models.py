@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from resources.markup import render_markdown
+from resources.models import ResourceVersion
+
+
+class Review(models.Model):
+    """A reviewer's verdict on one version; recorded only through contributions/reviewing.py."""
+
+    class Verdict(models.TextChoices):
+        APPROVE = "approve", _("Approve")
+        REQUEST_CHANGES = "request_changes", _("Request changes")
+        COMMENT = "comment", _("Comment")
+
+    version = models.ForeignKey(ResourceVersion, on_delete=models.CASCADE, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="reviews"
+    )
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Verdict)
+    comment = models.TextField(_("comment"), blank=True, help_text=_("Markdown."))
+    comment_html = models.TextField(editable=False, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_verdict_display()} on {self.version} by {self.reviewer}"
+
+    def save(self, *args, **kwargs):
+        self.comment_html = render_markdown(self.comment)
+        super().save(*args, **kwargs)

@@ -1,0 +1,3 @@
+"""JSON API v1 for resources (contract: shared/API.md)."""
+
+urlpatterns = []

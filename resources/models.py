@@ -1,0 +1,152 @@
+import reversion
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from appel.models import Call, Challenge
+
+from . import licenses
+
+
+class ResourceQuerySet(models.QuerySet):
+    def with_versions(self):
+        """What a list or a page needs in one query: call, challenge, both version pointers."""
+        return self.select_related(
+            "call",
+            "challenge",
+            "created_by",
+            "latest_version__author",
+            "stable_version__author",
+        )
+
+
+@reversion.register(exclude=("latest_version", "stable_version", "updated_at"))
+class Resource(models.Model):
+    """A commun: an openly licensed text co-edited by anyone while its call is open.
+
+    Its current fields are the latest version; each saved state is a reversion
+    snapshot, described by a ResourceVersion row. Never update it with
+    QuerySet.update(): every save goes through resources/editing.py.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="resources")
+    challenge = models.ForeignKey(
+        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    title = models.CharField(_("title"), max_length=200)
+    license = models.CharField(_("license"), max_length=40)
+    content = models.TextField(_("content"), blank=True)
+    derived_from = models.ForeignKey(
+        "ResourceVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="derivatives",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # Pointers kept by editing.py and contributions/reviewing.py so that a page
+    # reads both versions with one join, whatever the length of the history.
+    latest_version = models.ForeignKey(
+        "ResourceVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    stable_version = models.ForeignKey(
+        "ResourceVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = ResourceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        verbose_name = _("commons resource")
+        verbose_name_plural = _("commons resources")
+        constraints = [
+            models.UniqueConstraint(fields=["call", "slug"], name="resource_slug_unique_in_call")
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("resources:resource-detail", args=[self.call.slug, self.slug])
+
+    @property
+    def license_info(self):
+        return licenses.get(self.license)
+
+    @property
+    def displayed_version(self):
+        """What readers see by default: the stable version, else the latest."""
+        return self.stable_version or self.latest_version
+
+
+class VersionQuerySet(models.QuerySet):
+    def since_stable(self, resource):
+        """The versions written after the resource's stable version (all of them when none)."""
+        start = resource.stable_version.number if resource.stable_version_id else 0
+        return self.filter(resource=resource, number__gt=start)
+
+
+class ResourceVersion(models.Model):
+    """What reviews, history and attribution need about one saved state.
+
+    Attached to its reversion revision with reversion.add_meta, so the
+    snapshot and this row are written in the same transaction.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Pending review")
+        VALIDATED = "validated", _("Validated")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+
+    revision = models.OneToOneField(
+        "reversion.Revision", on_delete=models.CASCADE, related_name="resource_version"
+    )
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    parent_number = models.PositiveIntegerField(null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    comment = models.CharField(max_length=500, blank=True)
+    title = models.CharField(max_length=200)
+    state = models.CharField(max_length=20, choices=State, default=State.PENDING)
+    size = models.PositiveIntegerField(help_text=_("Bytes of Markdown (UTF-8)."))
+    delta = models.IntegerField()
+    content_hash = models.CharField(max_length=64)
+    html = models.TextField()
+    # Who wrote each word: [[user_id, word_count], ...] runs over content.split().
+    authorship = models.JSONField(default=list)
+    merged = models.BooleanField(default=False)
+    restored_from = models.PositiveIntegerField(null=True, blank=True)
+
+    objects = VersionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "number"], name="version_number_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.resource} v{self.number}"
+
+    def get_absolute_url(self):
+        return reverse(
+            "resources:version-detail",
+            args=[self.resource.call.slug, self.resource.slug, self.number],
+        )
+
+    @cached_property
+    def content(self):
+        """The Markdown of this version, read from its reversion snapshot (one query)."""
+        from reversion.models import Version
+
+        version = Version.objects.get(revision_id=self.revision_id, object_id=str(self.resource_id))
+        return version.field_dict["content"]

@@ -1,0 +1,115 @@
+"""The fixed cast shared by every test folder.
+
+alice is a funder and the steward of `call`; rita reviews `call`; bob and
+charlie are plain contributors; victor reviews `other_call` (stewarded by
+olga), so he is a reviewer but not of `call`.
+"""
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+from appel.models import Call, Challenge, Membership, User
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def _rate_limits_off(settings):
+    """Tests that check rate limits turn them back on explicitly."""
+    settings.RATE_LIMITS_ENABLED = False
+
+
+def make_user(username, *, funder=False):
+    user = User.objects.create_user(
+        username, email=f"{username}@example.org", password=PASSWORD, display_name=username.title()
+    )
+    if funder:
+        group, _ = Group.objects.get_or_create(name="funders")
+        group.permissions.add(
+            Permission.objects.get(codename="add_call", content_type__app_label="appel")
+        )
+        user.groups.add(group)
+    return user
+
+
+def make_call(steward, *, slug="eau", status=Call.Status.OPEN, approvals_required=1, **fields):
+    call = Call.objects.create(
+        slug=slug,
+        title=fields.pop("title", "Eau et territoires"),
+        summary=fields.pop("summary", "Des communs pour l'eau."),
+        description=fields.pop("description", "## Pourquoi\n\nParce que."),
+        funder_name=fields.pop("funder_name", "Région"),
+        status=status,
+        budget_amount=fields.pop("budget_amount", "20000.00"),
+        allowed_licenses=fields.pop(
+            "allowed_licenses", ["CC-BY-4.0", "CC-BY-SA-4.0", "etalab-2.0"]
+        ),
+        default_license=fields.pop("default_license", "etalab-2.0"),
+        approvals_required=approvals_required,
+        created_by=steward,
+        **fields,
+    )
+    Membership.objects.create(call=call, user=steward, role=Membership.Role.STEWARD)
+    return call
+
+
+@pytest.fixture
+def alice(db):
+    return make_user("alice", funder=True)
+
+
+@pytest.fixture
+def bob(db):
+    return make_user("bob")
+
+
+@pytest.fixture
+def charlie(db):
+    return make_user("charlie")
+
+
+@pytest.fixture
+def rita(db):
+    return make_user("rita")
+
+
+@pytest.fixture
+def olga(db):
+    return make_user("olga", funder=True)
+
+
+@pytest.fixture
+def victor(db):
+    return make_user("victor")
+
+
+@pytest.fixture
+def call(alice, rita):
+    call = make_call(alice)
+    Membership.objects.create(call=call, user=rita, role=Membership.Role.REVIEWER)
+    Challenge.objects.create(
+        call=call, slug="nappes", title="Nappes phréatiques", description="Les nappes."
+    )
+    return call
+
+
+@pytest.fixture
+def other_call(olga, victor):
+    call = make_call(olga, slug="mobilite", title="Mobilités douces")
+    Membership.objects.create(call=call, user=victor, role=Membership.Role.REVIEWER)
+    return call
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def client_for(user):
+    """An API client authenticated with the user's token, as outside tools are."""
+    client = APIClient()
+    token, _ = Token.objects.get_or_create(user=user)
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    return client
