@@ -1,0 +1,298 @@
+"""Every write to a resource: create, edit (with conflict detection and merge), restore.
+
+The HTML views and the API both call these functions, so the rules live in
+one place. Each save runs in one transaction that locks the resource row,
+checks the editor's base version against the latest one, writes the
+django-reversion snapshot and its ResourceVersion row together, and moves
+the resource's `latest_version` pointer. Nothing typed is ever dropped: a
+refused edit raises with the submitted text so the caller can hand it back.
+"""
+
+import hashlib
+from dataclasses import dataclass
+
+import reversion
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from appel.models import Call, Challenge
+
+from . import authorship, licenses
+from .diff import three_way_merge
+from .markup import render_markdown
+from .models import Resource, ResourceVersion
+
+
+class CallNotOpen(Exception):
+    """The call is closed, archived or still a draft: its resources are read-only."""
+
+    def __init__(self, call):
+        self.call = call
+        super().__init__(
+            _("The call “%(title)s” is %(status)s: its resources can be read but not changed.")
+            % {"title": call.title, "status": call.get_status_display().lower()}
+        )
+
+
+class ContentTooLarge(Exception):
+    def __init__(self, size):
+        self.size = size
+        super().__init__(
+            _("The text is %(size)s bytes long; the limit is %(limit)s bytes.")
+            % {"size": size, "limit": settings.MAX_CONTENT_BYTES}
+        )
+
+
+class EditConflict(Exception):
+    """The edit overlaps changes saved since its base version; nothing was saved."""
+
+    def __init__(self, *, latest, content, title):
+        self.latest = latest
+        self.content = content
+        self.title = title
+        super().__init__(
+            _(
+                "Someone saved version %(number)s while you were editing, changing the same "
+                "lines as you. Nothing was saved: merge your text with theirs and save again."
+            )
+            % {"number": latest.number}
+        )
+
+
+@dataclass(frozen=True)
+class EditResult:
+    version: ResourceVersion
+    created: bool
+    merged: bool = False
+
+
+def normalize(text):
+    """Browsers send CRLF from textareas; store one kind of line end only."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_text(*, content, title):
+    size = len(content.encode("utf-8", "surrogatepass"))
+    if size > settings.MAX_CONTENT_BYTES:
+        raise ContentTooLarge(size)
+    errors = {}
+    if "\x00" in content:
+        errors["content"] = [_("The text contains a NUL character, which cannot be stored.")]
+    if not title.strip():
+        errors["title"] = [_("A title is required.")]
+    elif "\x00" in title:
+        errors["title"] = [_("The title contains a NUL character.")]
+    elif len(title) > Resource._meta.get_field("title").max_length:
+        errors["title"] = [_("The title is limited to 200 characters.")]
+    if errors:
+        raise ValidationError(errors)
+    return size
+
+
+def _unique_slug(call, title):
+    base = slugify(title)[:70] or "commun"
+    taken = set(
+        Resource.objects.filter(call=call, slug__startswith=base).values_list("slug", flat=True)
+    )
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _save_version(*, resource, author, comment, parent, runs, merged=False, restored_from=None):
+    """Write the snapshot and its ResourceVersion in one revision, then move the pointer."""
+    content = resource.content
+    size = len(content.encode("utf-8", "surrogatepass"))
+    number = parent.number + 1 if parent else 1
+    resource.updated_at = timezone.now()
+    with reversion.create_revision():
+        resource.save()
+        reversion.set_user(author)
+        reversion.set_comment(comment)
+        reversion.add_meta(
+            ResourceVersion,
+            resource=resource,
+            number=number,
+            parent_number=parent.number if parent else None,
+            author=author,
+            created_at=resource.updated_at,
+            comment=comment,
+            title=resource.title,
+            size=size,
+            delta=size - (parent.size if parent else 0),
+            content_hash=hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
+            html=render_markdown(content),
+            authorship=runs,
+            merged=merged,
+            restored_from=restored_from,
+        )
+    version = ResourceVersion.objects.get(resource=resource, number=number)
+    resource.latest_version = version
+    resource.save(update_fields=["latest_version"])
+    return version
+
+
+@transaction.atomic
+def create_resource(
+    *,
+    call: Call,
+    author,
+    title: str,
+    content: str,
+    license: str | None = None,
+    challenge: Challenge | None = None,
+    slug: str | None = None,
+    comment: str = "",
+    derived_from: ResourceVersion | None = None,
+) -> ResourceVersion:
+    """Propose a new commun in an open call; returns its version 1.
+
+    A resource derived from another version starts from that text's
+    authorship, so the source's authors keep the credit for every word of
+    theirs that the new text keeps, and its license must allow the reuse.
+    """
+    call = Call.objects.select_for_update().get(pk=call.pk)
+    if not call.is_open:
+        raise CallNotOpen(call)
+    content = normalize(content)
+    _check_text(content=content, title=title)
+    license = license or call.default_license
+    errors = {}
+    if reason := licenses.refusal(license):
+        errors["license"] = [reason]
+    elif license not in call.allowed_licenses:
+        errors["license"] = [
+            _("This call accepts only these licenses: %(ids)s.")
+            % {"ids": ", ".join(call.allowed_licenses)}
+        ]
+    elif derived_from is not None:
+        allowed, reason = licenses.compatibility(derived_from.resource.license, license)
+        if not allowed:
+            errors["license"] = [reason]
+    if challenge is not None and challenge.call_id != call.pk:
+        errors["challenge"] = [_("This challenge belongs to another call.")]
+    if slug and Resource.objects.filter(call=call, slug=slug).exists():
+        errors["slug"] = [_("A resource of this call already uses this slug.")]
+    if errors:
+        raise ValidationError(errors)
+
+    resource = Resource(
+        call=call,
+        challenge=challenge,
+        slug=slug or _unique_slug(call, title),
+        title=title.strip(),
+        license=license,
+        content=content,
+        derived_from=derived_from,
+        created_by=author,
+    )
+    if derived_from is not None:
+        runs = authorship.derive(derived_from.content, derived_from.authorship, content, author.pk)
+    else:
+        runs = authorship.initial(content, author.pk)
+    try:
+        with transaction.atomic():
+            return _save_version(
+                resource=resource,
+                author=author,
+                comment=comment,
+                parent=None,
+                runs=runs,
+            )
+    except IntegrityError as error:  # the same slug, taken an instant ago
+        raise ValidationError(
+            {"slug": [_("A resource of this call already uses this slug.")]}
+        ) from error
+
+
+def _lock(resource):
+    """Lock the resource row for the rest of the transaction and read its latest state."""
+    return (
+        Resource.objects.select_for_update(of=("self",))
+        .select_related("call", "latest_version")
+        .get(pk=resource.pk)
+    )
+
+
+@transaction.atomic
+def edit_resource(
+    *,
+    resource: Resource,
+    author,
+    content: str,
+    base_version: int | None,
+    title: str | None = None,
+    comment: str = "",
+) -> EditResult:
+    """Save an edit made from version `base_version`.
+
+    From the latest version: a new version. From an older one: the two edits
+    are merged line by line when they do not overlap, else EditConflict and
+    nothing is saved. The same text as the latest version saves nothing.
+    """
+    resource = _lock(resource)
+    if not resource.call.is_open:
+        raise CallNotOpen(resource.call)
+    content = normalize(content)
+    title = resource.title if title is None else title.strip()
+    _check_text(content=content, title=title)
+    latest = resource.latest_version
+    if base_version is None:
+        raise ValidationError({"base_version": [_("The version you started from is required.")]})
+    if not 1 <= base_version <= latest.number:
+        raise ValidationError(
+            {"base_version": [_("Version %(n)s does not exist.") % {"n": base_version}]}
+        )
+
+    merged = False
+    if base_version != latest.number:
+        base = ResourceVersion.objects.get(resource=resource, number=base_version)
+        merged_text = three_way_merge(base.content, resource.content, content)
+        title_clash = title not in (base.title, resource.title)
+        if merged_text is None or (title_clash and base.title != resource.title):
+            raise EditConflict(latest=latest, content=content, title=title)
+        if title == base.title:
+            title = resource.title  # only the other editor touched the title
+        merged = merged_text != content
+        content = merged_text
+    if content == resource.content and title == resource.title:
+        return EditResult(version=latest, created=False)
+
+    runs = authorship.derive(resource.content, latest.authorship, content, author.pk)
+    resource.content, resource.title = content, title
+    version = _save_version(
+        resource=resource, author=author, comment=comment, parent=latest, runs=runs, merged=merged
+    )
+    return EditResult(version=version, created=True, merged=merged)
+
+
+@transaction.atomic
+def restore_version(*, resource: Resource, author, number: int) -> EditResult:
+    """Save version `number`'s text as a new version; history is never rewritten.
+
+    The restored words go back to the people who wrote them.
+    """
+    resource = _lock(resource)
+    if not resource.call.is_open:
+        raise CallNotOpen(resource.call)
+    old = ResourceVersion.objects.get(resource=resource, number=number)
+    latest = resource.latest_version
+    content = old.content
+    if content == resource.content and old.title == resource.title:
+        return EditResult(version=latest, created=False)
+    resource.content, resource.title = content, old.title
+    version = _save_version(
+        resource=resource,
+        author=author,
+        # Stored data, not interface text: the same words whatever the editor's language.
+        comment=f"Restored version {number}",
+        parent=latest,
+        runs=old.authorship,
+        restored_from=number,
+    )
+    return EditResult(version=version, created=True)
