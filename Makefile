@@ -43,3 +43,6 @@ format: install
 messages: install
 	$(PY) manage.py makemessages -l fr -l en --ignore=.venv --ignore=bench --ignore=tests
 	$(PY) manage.py makemessages -d djangojs -l fr -l en --ignore=.venv --ignore=staticfiles
+
+bench: install
+	$(PY) bench/run.py
