@@ -105,8 +105,8 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
-LOGOUT_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "appel:home"
+LOGOUT_REDIRECT_URL = "appel:home"
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", _("Français")), ("en", _("English"))]
@@ -179,12 +179,9 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
 }
 
-RATE_LIMITS_ENABLED = os.environ.get("RATE_LIMITS", "on").strip().lower() not in {
-    "off",
-    "0",
-    "false",
-    "no",
-}
+# Rates per scope: appel/ratelimit.py (RATE_LIMIT_<SCOPE>=N/period overrides each one).
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS", True)
+RATE_LIMIT_TRUST_FORWARDED_FOR = env_bool("DJANGO_BEHIND_PROXY", False)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -194,8 +191,9 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "DEFAULT_PAGINATION_CLASS": "appel.api.Pagination",
-    "EXCEPTION_HANDLER": "appel.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "appel.drf.Pagination",
+    "DEFAULT_THROTTLE_CLASSES": ["appel.ratelimit.ApiThrottle"],
+    "EXCEPTION_HANDLER": "appel.drf.exception_handler",
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
