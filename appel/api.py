@@ -1,78 +1,377 @@
 """JSON API v1 for accounts, calls, challenges and members (contract: shared/API.md).
 
-Also home of the pieces every app's API shares: pagination and the error
-format `{"detail": ..., "errors": {...}}`.
+The pieces every app's API shares (pagination, the error format) are in
+appel/drf.py, which imports no DRF view so that settings can name them.
 """
 
-from django.core.exceptions import RequestDataTooBig
+import copy
+
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from rest_framework import exceptions, status
-from rest_framework.pagination import PageNumberPagination
+from django.utils.translation import gettext_lazy
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import exceptions, generics, serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.validators import UniqueValidator
+
+from . import ratelimit
+from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
+from .models import Call, Challenge, Membership, User
+from .stewarding import LastSteward, launch_call, remove_member, set_member
+
+# Accounts
 
 
-class Pagination(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 200
+class RegisterSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(
+        max_length=150,
+        validators=[
+            *User._meta.get_field("username").validators,
+            # Case-insensitive, as the sign-up form checks it: "Mona" and "mona" are one person.
+            UniqueValidator(
+                User.objects.all(),
+                lookup="iexact",
+                message=gettext_lazy("A user with that username already exists."),
+            ),
+        ],
+    )
+    password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
+    token = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["username", "password", "email", "display_name", "token"]
+        extra_kwargs = {"email": {"write_only": True}}
+
+    def validate(self, attrs):
+        candidate = User(**{name: value for name, value in attrs.items() if name != "password"})
+        try:
+            validate_password(attrs["password"], candidate)
+        except DjangoValidationError as error:
+            raise serializers.ValidationError({"password": error.messages}) from None
+        return attrs
+
+    def create(self, validated_data):
+        return User.objects.create_user(**validated_data)
+
+    def get_token(self, user) -> str:
+        return Token.objects.get_or_create(user=user)[0].key
 
 
-class PayloadTooLarge(exceptions.APIException):
-    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Request body too large."
-    default_code = "too_large"
+class RegisterView(generics.CreateAPIView):
+    """Creates an account and answers with its token, so a script can go on at once."""
+
+    serializer_class = RegisterSerializer
+    permission_classes = []
+    throttle_scope = "register"
 
 
-class Conflict(exceptions.APIException):
-    status_code = status.HTTP_409_CONFLICT
-    default_detail = "This conflicts with the current state."
-    default_code = "conflict"
+class TokenView(ObtainAuthToken):
+    """A token for a username and password, with the web login's limits on failures."""
+
+    parser_classes = [JSONParser]
+    throttle_classes = [ratelimit.ApiThrottle]
+
+    def post(self, request, *args, **kwargs):
+        data = request.data if isinstance(request.data, dict) else {}
+        username = str(data.get("username", ""))
+        try:
+            ratelimit.check_login(request, username)
+        except ratelimit.RateLimited as error:
+            raise exceptions.Throttled(error.retry_after) from None
+        try:
+            return super().post(request, *args, **kwargs)
+        except exceptions.ValidationError:
+            ratelimit.record_failed_login(request, username)
+            raise
 
 
-def _flatten(detail):
-    if isinstance(detail, dict):
-        return {key: _flatten(value) for key, value in detail.items()}
-    if isinstance(detail, list):
-        if all(not isinstance(item, (dict, list)) for item in detail):
-            return [str(item) for item in detail]
-        return [_flatten(item) for item in detail]
-    return [str(detail)]
+class MeSerializer(serializers.ModelSerializer):
+    is_funder = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["username", "display_name", "is_funder"]
+        read_only_fields = fields
 
 
-def exception_handler(exc, context):
-    """Every API error as `{"detail": "<sentence>", "errors": {...}}` (errors only for 400s)."""
-    if isinstance(exc, RequestDataTooBig):
-        exc = PayloadTooLarge()
-    elif isinstance(exc, DjangoValidationError):
-        exc = exceptions.ValidationError(
-            exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
+class MeView(generics.RetrieveAPIView):
+    serializer_class = MeSerializer
+    permission_classes = [IsAuthenticated]
+
+    def get_object(self):
+        return self.request.user
+
+
+# Calls
+
+
+class CanLaunchCalls(BasePermission):
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or request.user.has_perm("appel.add_call")
+
+
+class StewardsWrite(BasePermission):
+    """Whoever can see the call reads; only its stewards write."""
+
+    def has_permission(self, request, view):
+        return request.method in SAFE_METHODS or view.call.is_steward(request.user)
+
+
+class CallMixin:
+    # Loads the call named in the URL once per request, or answers 404. Drafts
+    # are filtered out for everyone but their stewards, so an unknown call and
+    # someone else's draft look the same from outside.
+
+    def calls(self):
+        return Call.objects.visible_to(self.request.user).prefetch_related("memberships")
+
+    @cached_property
+    def call(self):
+        return get_object_or_404(self.calls(), slug=self.kwargs["call"])
+
+
+class StatsSerializer(serializers.Serializer):
+    resources = serializers.IntegerField()
+    versions = serializers.IntegerField()
+    contributors = serializers.IntegerField()
+    validated_resources = serializers.IntegerField()
+
+
+class CallSerializer(serializers.ModelSerializer):
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    allowed_licenses = serializers.ListField(
+        child=serializers.CharField(max_length=40), allow_empty=True, max_length=50
+    )
+    stats = StatsSerializer(read_only=True)
+
+    class Meta:
+        model = Call
+        fields = [
+            "slug",
+            "title",
+            "summary",
+            "description",
+            "description_html",
+            "funder_name",
+            "status",
+            "opens_at",
+            "closes_at",
+            "budget_amount",
+            "budget_currency",
+            "allowed_licenses",
+            "default_license",
+            "approvals_required",
+            "created_by",
+            "created_at",
+            "stats",
+        ]
+        extra_kwargs = {"slug": {"required": False}, "default_license": {"required": False}}
+
+    def validate_slug(self, slug):
+        if self.instance and slug != self.instance.slug:
+            raise serializers.ValidationError(
+                _("The slug is the call's address in every link: it cannot change.")
+            )
+        return slug
+
+    def validate(self, attrs):
+        call = copy.copy(self.instance) if self.instance else Call()
+        for name, value in attrs.items():
+            setattr(call, name, value)
+        call.clean()  # the rules the web form runs too
+        return {
+            **attrs,
+            "allowed_licenses": call.allowed_licenses,
+            "default_license": call.default_license,
+        }
+
+    def create(self, validated_data):
+        return launch_call(call=Call(**validated_data), funder=self.context["request"].user)
+
+    def update(self, call, validated_data):
+        status = validated_data.get("status", call.status)
+        if status != call.status and not call.can_move_to(status):
+            raise Conflict(
+                _("A call cannot move from “%(current)s” to “%(status)s”.")
+                % {"current": call.get_status_display(), "status": Call.Status(status).label}
+            )
+        return super().update(call, validated_data)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[OpenApiParameter("status", enum=Call.Status.values, required=False)]
+    )
+)
+class CallList(generics.ListCreateAPIView):
+    """Calls, newest first; `?status=` filters. Funders create drafts and steward them."""
+
+    serializer_class = CallSerializer
+    permission_classes = [CanLaunchCalls]
+
+    def get_queryset(self):
+        calls = Call.objects.visible_to(self.request.user).with_stats()
+        calls = calls.select_related("created_by")
+        status_filter = self.request.query_params.get("status")
+        if status_filter:
+            if status_filter not in Call.Status.values:
+                raise exceptions.ValidationError(
+                    {"status": [_("Use one of: %s.") % ", ".join(Call.Status.values)]}
+                )
+            calls = calls.filter(status=status_filter)
+        return calls
+
+    def perform_create(self, serializer):
+        call = serializer.save()
+        serializer.instance = Call.objects.with_stats().select_related("created_by").get(pk=call.pk)
+
+
+class CallDetail(CallMixin, generics.RetrieveUpdateAPIView):
+    """A call; its stewards edit it and move its status draft -> open -> closed -> archived."""
+
+    serializer_class = CallSerializer
+    permission_classes = [StewardsWrite]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def calls(self):
+        return super().calls().with_stats().select_related("created_by")
+
+    def get_object(self):
+        return self.call
+
+
+# Members
+
+
+class MemberSerializer(serializers.ModelSerializer):
+    username = serializers.SlugRelatedField(
+        source="user",
+        slug_field="username",
+        queryset=User.objects.all(),
+        error_messages={"does_not_exist": gettext_lazy("No account has this username.")},
+    )
+    display_name = serializers.CharField(source="user.name", read_only=True)
+
+    class Meta:
+        model = Membership
+        fields = ["username", "display_name", "role", "created_at"]
+
+
+class MemberList(CallMixin, generics.ListCreateAPIView):
+    """Stewards and reviewers of a call.
+
+    POSTing someone who is already a member changes their role and answers
+    200 (201 when the member is new); demoting the last steward answers 409.
+    """
+
+    serializer_class = MemberSerializer
+    permission_classes = [StewardsWrite]
+
+    def get_queryset(self):
+        return self.call.memberships.select_related("user")
+
+    @extend_schema(responses={200: MemberSerializer, 201: MemberSerializer})
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        try:
+            membership, created = set_member(call=self.call, **serializer.validated_data)
+        except LastSteward as error:
+            raise Conflict(str(error)) from None
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(membership).data, status=answer)
+
+
+class MemberDetail(CallMixin, generics.DestroyAPIView):
+    """Removes a member; the call's last steward stays (409)."""
+
+    serializer_class = MemberSerializer
+    permission_classes = [StewardsWrite]
+
+    def get_object(self):
+        return get_object_or_404(
+            self.call.memberships.select_related("user"), user__username=self.kwargs["username"]
         )
-    elif isinstance(exc, Http404):
-        exc = exceptions.NotFound(_("Not found."))
-    response = drf_exception_handler(exc, context)
-    if response is None:
-        return None
-    if isinstance(exc, exceptions.ValidationError):
-        detail = exc.detail
-        errors = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
-        first = next(iter(errors.items()), None)
-        sentence = _("Invalid input.")
-        if first and first[1] and isinstance(first[1][0], str):
-            field, messages = first
-            sentence = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
-        response.data = {"detail": sentence, "errors": errors}
-    elif isinstance(response.data, dict) and "detail" in response.data:
-        response.data = {**response.data, "detail": str(response.data["detail"])}
-    else:
-        response.data = {"detail": str(response.data)}
-    return response
+
+    def perform_destroy(self, membership):
+        try:
+            remove_member(call=self.call, user=membership.user)
+        except LastSteward as error:
+            raise Conflict(str(error)) from None
 
 
-def conflict_response(detail, **extra):
-    return Response({"detail": detail, **extra}, status=status.HTTP_409_CONFLICT)
+# Challenges
 
 
-urlpatterns = []
+class ChallengeSerializer(serializers.ModelSerializer):
+    resource_count = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = Challenge
+        fields = ["slug", "title", "description", "description_html", "resource_count"]
+        extra_kwargs = {"slug": {"required": False}}
+
+    def validate(self, attrs):
+        challenge = copy.copy(self.instance) if self.instance else Challenge()
+        challenge.call = self.context["view"].call
+        for name, value in attrs.items():
+            setattr(challenge, name, value)
+        challenge.clean()  # the rules the web form runs too
+        return attrs
+
+
+class ChallengeMixin(CallMixin):
+    serializer_class = ChallengeSerializer
+    permission_classes = [StewardsWrite]
+
+    def get_queryset(self):
+        # Counting groups rows, which drops the model's default ordering: restate it.
+        challenges = self.call.challenges.annotate(resource_count=Count("resources"))
+        return challenges.order_by("position", "pk")
+
+
+class ChallengeList(ChallengeMixin, generics.ListCreateAPIView):
+    """The challenges (défis) of a call, in their order; stewards add them."""
+
+    def perform_create(self, serializer):
+        challenge = serializer.save(call=self.call)
+        serializer.instance = self.get_queryset().get(pk=challenge.pk)
+
+
+class ChallengeDetail(ChallengeMixin, generics.RetrieveUpdateAPIView):
+    """One challenge; stewards edit it."""
+
+    http_method_names = ["get", "patch", "head", "options"]
+    lookup_field = "slug"
+    lookup_url_kwarg = "challenge"
+
+
+# <str:...> rather than <slug:...>: any name reaches the views, which answer a JSON 404.
+urlpatterns = [
+    path("auth/register", RegisterView.as_view(), name="register"),
+    path("auth/token", TokenView.as_view(), name="token"),
+    path("me", MeView.as_view(), name="me"),
+    path("calls", CallList.as_view(), name="call-list"),
+    path("calls/<str:call>", CallDetail.as_view(), name="call-detail"),
+    path("calls/<str:call>/members", MemberList.as_view(), name="member-list"),
+    path("calls/<str:call>/members/<str:username>", MemberDetail.as_view(), name="member-detail"),
+    path("calls/<str:call>/challenges", ChallengeList.as_view(), name="challenge-list"),
+    path(
+        "calls/<str:call>/challenges/<str:challenge>",
+        ChallengeDetail.as_view(),
+        name="challenge-detail",
+    ),
+]

@@ -1,13 +1,35 @@
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
 from resources import licenses
 from resources.markup import render_markdown
+
+# Descriptions are Markdown rendered at save; this bound keeps a page and a
+# request body reasonable while leaving room for a full call text.
+MAX_DESCRIPTION_CHARS = 100_000
+
+
+def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
+    """A slug made from `text` that no row of `queryset` uses yet ("eau", "eau-2", ...).
+
+    One query: the taken slugs sharing the base are read at once.
+    """
+    base = slugify(text)[: max_length - 4].strip("-") or fallback
+    taken = set(queryset.filter(slug__startswith=base).values_list("slug", flat=True))
+    taken.update(reserved)
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
 
 
 class User(AbstractUser):
@@ -38,6 +60,32 @@ class CallQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Call.Status.OPEN)
 
+    def with_stats(self):
+        """Adds what `Call.stats` reads, one correlated subquery per figure.
+
+        Subqueries rather than joined counts: a list costs one query whatever
+        the number of resources and versions, and the counts never multiply.
+        """
+        # Imported here: resources depends on appel, never the reverse at import time.
+        from resources.models import Resource, ResourceVersion
+
+        resources = Resource.objects.filter(call=OuterRef("pk")).order_by().values("call")
+        versions = (
+            ResourceVersion.objects.filter(resource__call=OuterRef("pk"))
+            .order_by()
+            .values("resource__call")
+        )
+
+        def count(queryset, expression):
+            return Coalesce(Subquery(queryset.annotate(n=expression).values("n")), 0)
+
+        return self.annotate(
+            stats_resources=count(resources, Count("pk")),
+            stats_versions=count(versions, Count("pk")),
+            stats_contributors=count(versions, Count("author", distinct=True)),
+            stats_validated=count(resources.filter(stable_version__isnull=False), Count("pk")),
+        )
+
 
 class Call(models.Model):
     class Status(models.TextChoices):
@@ -45,6 +93,9 @@ class Call(models.Model):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
         ARCHIVED = "archived", _("Archived")
+
+    # Words of the web addresses (/calls/new/) that a call's slug would hide.
+    RESERVED_SLUGS = frozenset({"new"})
 
     # The only moves a call's status may make, in order.
     NEXT_STATUS = {
@@ -56,17 +107,37 @@ class Call(models.Model):
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, max_length=MAX_DESCRIPTION_CHARS, help_text=_("Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
     funder_name = models.CharField(_("funder"), max_length=200, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT)
     opens_at = models.DateTimeField(_("opens at"), null=True, blank=True)
     closes_at = models.DateTimeField(_("closes at"), null=True, blank=True)
-    budget_amount = models.DecimalField(_("budget"), max_digits=14, decimal_places=2, default=0)
-    budget_currency = models.CharField(_("currency"), max_length=3, default="EUR")
+    budget_amount = models.DecimalField(
+        _("budget"),
+        max_digits=14,
+        decimal_places=2,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+    budget_currency = models.CharField(
+        _("currency"),
+        max_length=3,
+        default="EUR",
+        validators=[
+            RegexValidator(r"^[A-Z]{3}\Z", _("Use a three-letter ISO 4217 code, such as EUR."))
+        ],
+    )
     allowed_licenses = models.JSONField(_("allowed licenses"), default=list)
     default_license = models.CharField(_("default license"), max_length=40)
-    approvals_required = models.PositiveSmallIntegerField(_("approvals required"), default=1)
+    approvals_required = models.PositiveSmallIntegerField(
+        _("approvals required"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Approvals from reviewers or stewards a version needs to be validated."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -92,11 +163,55 @@ class Call(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Call.objects.all(), self.title, fallback="appel", reserved=self.RESERVED_SLUGS
+            )
         self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("appel:call-detail", args=[self.slug])
+
+    def clean(self):
+        """The rules on a call's fields together; the web form and the API both run them."""
+        errors = {}
+        if self.slug in self.RESERVED_SLUGS:
+            errors["slug"] = _("This word is reserved for the site's addresses.")
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            errors["closes_at"] = _("The closing date must come after the opening date.")
+        allowed = self.allowed_licenses
+        if not isinstance(allowed, list) or not allowed:
+            errors["allowed_licenses"] = _("Allow at least one license.")
+        else:
+            refusals = [str(reason) for reason in map(licenses.refusal, allowed) if reason]
+            if refusals:
+                errors["allowed_licenses"] = refusals
+            else:
+                self.allowed_licenses = list(dict.fromkeys(allowed))
+                if not self.default_license:
+                    self.default_license = self.allowed_licenses[0]
+                elif self.default_license not in self.allowed_licenses:
+                    errors["default_license"] = _(
+                        "The default license must be one of the allowed licenses."
+                    )
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def stats(self):
+        """Needs `Call.objects.with_stats()`, so that lists read it in their one query."""
+        return {
+            "resources": self.stats_resources,
+            "versions": self.stats_versions,
+            "contributors": self.stats_contributors,
+            "validated_resources": self.stats_validated,
+        }
+
+    @property
+    def next_status(self):
+        """The one status this call may move to, or None once archived."""
+        return self.NEXT_STATUS.get(self.status)
 
     @property
     def is_open(self):
@@ -129,7 +244,9 @@ class Challenge(models.Model):
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="challenges")
     slug = models.SlugField(_("slug"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
-    description = models.TextField(_("description"), blank=True, help_text=_("Markdown."))
+    description = models.TextField(
+        _("description"), blank=True, max_length=MAX_DESCRIPTION_CHARS, help_text=_("Markdown.")
+    )
     description_html = models.TextField(editable=False, blank=True)
     position = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -146,8 +263,21 @@ class Challenge(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = unique_slug(
+                Challenge.objects.filter(call_id=self.call_id), self.title, fallback="defi"
+            )
         self.description_html = render_markdown(self.description)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.call.get_absolute_url()}#defi-{self.slug}"
+
+    def clean(self):
+        """Checked here rather than by the constraint: forms and the API leave `call` out."""
+        taken = Challenge.objects.filter(call_id=self.call_id, slug=self.slug).exclude(pk=self.pk)
+        if self.slug and self.call_id and taken.exists():
+            raise ValidationError({"slug": _("A challenge of this call already uses this slug.")})
 
 
 class Membership(models.Model):

@@ -5,10 +5,32 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from appel import api as appel_api
+from appel import views
 from contributions import api as contributions_api
 from resources import api as resources_api
 
-appel_patterns = []
+appel_patterns = [
+    path("", views.home, name="home"),
+    path("calls/new/", views.call_create, name="call-create"),
+    path("calls/<slug:slug>/", views.call_detail, name="call-detail"),
+    path("calls/<slug:slug>/edit/", views.call_edit, name="call-edit"),
+    path("calls/<slug:slug>/status/", views.call_status, name="call-status"),
+    path("calls/<slug:slug>/challenges/new/", views.challenge_create, name="challenge-create"),
+    path(
+        "calls/<slug:slug>/challenges/<slug:challenge>/edit/",
+        views.challenge_edit,
+        name="challenge-edit",
+    ),
+    path("calls/<slug:slug>/members/", views.call_members, name="call-members"),
+    path(
+        "calls/<slug:slug>/members/<str:username>/remove/",
+        views.member_remove,
+        name="member-remove",
+    ),
+    path("accounts/signup/", views.signup, name="signup"),
+    path("accounts/profile/", views.profile, name="profile"),
+    path("users/<str:username>/", views.user_detail, name="user-detail"),
+]
 
 api_patterns = [
     *appel_api.urlpatterns,
@@ -17,8 +39,13 @@ api_patterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
 ]
 
+handler404 = "appel.views.page_not_found"
+
 urlpatterns = [
     path("", include((appel_patterns, "appel"))),
+    # Before Django's own, so that logins go through the rate limits.
+    path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("", include("resources.urls")),
     path("", include("contributions.urls")),
     path("api/v1/", include((api_patterns, "api"))),

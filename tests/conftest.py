@@ -16,6 +16,12 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """The cast is built for every test; the default hasher's slowness is for attackers only."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _rate_limits_off(settings):
     """Tests that check rate limits turn them back on explicitly."""
     settings.RATE_LIMITS_ENABLED = False

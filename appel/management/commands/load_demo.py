@@ -1,0 +1,247 @@
+"""`make run` calls this, so that a first visit shows a living call, not an empty page."""
+
+import secrets
+from datetime import timedelta
+
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from appel.models import Call, Challenge, Membership, User
+from appel.stewarding import launch_call, set_member
+
+CALL_DESCRIPTION = """\
+## Pourquoi cet appel
+
+Les territoires doivent à la fois consommer moins (énergie, sol, eau,
+matériaux) et se préparer aux effets du changement climatique. Plutôt que
+de mettre des projets en concurrence, l'ADEME finance des **communs** :
+des méthodes, guides, jeux de données et logiciels sous licence ouverte,
+que chaque collectivité peut réutiliser, améliorer et partager.
+
+## Ce que nous finançons
+
+- des ressources sous licence ouverte, documentées et réutilisables ;
+- portées par une communauté d'utilisateurs et de contributeurs ;
+- qui répondent à au moins un des défis ci-dessous.
+
+L'aide couvre au plus 70 % des coûts, de 10 000 à 100 000 € par commun.
+
+## Comment participer
+
+1. Lisez les défis et les communs déjà proposés.
+2. Rejoignez un commun existant ou proposez-en un nouveau.
+3. Documentez-le ici : à quoi il sert, qui le porte, ce qui reste à faire.
+
+Quand deux propositions se recoupent, nous vous proposerons de
+**mutualiser** vos travaux plutôt que de les financer séparément.
+
+## Relevés
+
+| Relevé | Date |
+|---|---|
+| Premier relevé | 1er juin |
+| Deuxième relevé | 29 septembre |
+| Troisième relevé | 15 décembre |
+"""
+
+CHALLENGES = [
+    (
+        "sobriete-fonciere",
+        "Sobriété foncière",
+        """\
+Atteindre le **zéro artificialisation nette** demande de mieux connaître le
+foncier déjà urbanisé : friches, logements vacants, dents creuses, parkings
+sous-utilisés.
+
+Nous cherchons des communs qui aident les collectivités à :
+
+- repérer et qualifier le foncier mobilisable ;
+- suivre la consommation d'espaces naturels, agricoles et forestiers ;
+- partager des méthodes de diagnostic reproductibles d'un territoire à l'autre.
+""",
+    ),
+    (
+        "ilots-de-chaleur",
+        "Îlots de chaleur urbains",
+        """\
+Les vagues de chaleur deviennent plus longues et plus fréquentes ; les
+centres-villes minéraux en souffrent le plus.
+
+Nous cherchons des communs pour :
+
+- cartographier les îlots de chaleur à partir de données ouvertes ;
+- désimperméabiliser et végétaliser cours d'école, places et parkings ;
+- évaluer et améliorer le confort d'été des bâtiments publics.
+""",
+    ),
+    (
+        "recits-et-connaissances",
+        "Récits et partage des connaissances",
+        """\
+*Défi transversal.* La transition se joue aussi dans les récits qui la
+rendent désirable et dans la circulation de ce que les territoires ont
+appris.
+
+- des ressources pédagogiques ouvertes pour les élus et les agents ;
+- des retours d'expérience documentés, échecs compris ;
+- des formats de partage (fiches, ateliers, jeux) faciles à reprendre.
+""",
+    ),
+]
+
+# username, display name, role on the demo call, funder?
+PEOPLE = [
+    ("claire", "Claire Dubois (ADEME)", Membership.Role.STEWARD, True),
+    ("romain", "Romain Petit", Membership.Role.REVIEWER, False),
+    ("lea", "Léa Moreau", None, False),
+    ("sam", "Sam Lefèvre", None, False),
+]
+
+SCHOOLYARD_GUIDE = """\
+# Guide de désimperméabilisation des cours d'école
+
+## Pourquoi
+
+Une cour entièrement bitumée stocke la chaleur et la restitue la nuit.
+Désimperméabiliser, c'est rendre le sol à l'eau de pluie et à la végétation.
+
+## Étapes
+
+1. Réunir élèves, enseignants, agents d'entretien et parents dès le diagnostic.
+2. Mesurer les températures de surface avant les travaux.
+3. Dessiner la cour avec les enfants : ombre, jeux, coins calmes.
+4. Dépaver, planter, installer des noues pour l'eau de pluie.
+5. Mesurer de nouveau l'été suivant et publier les résultats.
+
+## À compléter
+
+Vos retours sur les coûts, les essences plantées et l'entretien sont les
+bienvenus : modifiez cette page.
+"""
+
+VACANCY_METHOD = """\
+# Méthode de repérage des logements vacants
+
+Remettre sur le marché un logement vacant évite de construire sur un sol
+naturel. Cette méthode croise des sources publiques pour repérer les
+logements durablement vacants d'une commune.
+
+## Données
+
+- le fichier des logements vacants (LOVAC) ;
+- les fichiers fonciers ;
+- les observations de terrain des agents.
+
+## Étapes
+
+1. Extraire les logements vacants depuis plus de deux ans.
+2. Écarter ceux dont la vacance est expliquée (travaux, succession).
+3. Vérifier sur le terrain un échantillon de chaque quartier.
+4. Contacter les propriétaires avec un courrier type.
+"""
+
+
+class Command(BaseCommand):
+    help = (
+        "Loads a demo call with its challenges, accounts and resources, "
+        "only when the database has no call yet. Prints the demo passwords."
+    )
+
+    def handle(self, *args, **options):
+        if Call.objects.exists():
+            self.stdout.write("The database already holds calls: no demo loaded.")
+            return
+        with transaction.atomic():
+            users, passwords = self._load_people()
+            call = self._load_call(users)
+            _load_demo_resources(call, users)
+        self.stdout.write(f"Demo call loaded: {call.get_absolute_url()}")
+        self.stdout.write("Demo accounts (username / password):")
+        for username, _name, role, funder in PEOPLE:
+            password = passwords.get(username, "(existing account, password unchanged)")
+            what = ", ".join(filter(None, [funder and "funder", role and str(role.label).lower()]))
+            self.stdout.write(f"  {username:8} {password}  {what or 'contributor'}")
+
+    def _load_people(self):
+        users, passwords = {}, {}
+        for username, display_name, _role, funder in PEOPLE:
+            user, created = User.objects.get_or_create(
+                username=username,
+                defaults={"display_name": display_name, "email": f"{username}@example.org"},
+            )
+            if created:
+                passwords[username] = secrets.token_urlsafe(12)
+                user.set_password(passwords[username])
+                user.save()
+            if funder:
+                user.groups.add(Group.objects.get(name="funders"))
+            users[username] = user
+        return users, passwords
+
+    def _load_call(self, users):
+        morning = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        call = launch_call(
+            call=Call(
+                slug="sobriete-et-resilience",
+                title="Sobriété et résilience des territoires",
+                summary=(
+                    "Des communs pour aider les territoires à consommer moins "
+                    "et à s'adapter au changement climatique."
+                ),
+                description=CALL_DESCRIPTION,
+                funder_name="ADEME",
+                opens_at=morning - timedelta(days=14),
+                closes_at=morning + timedelta(days=120, hours=9),
+                budget_amount="1000000.00",
+                budget_currency="EUR",
+                allowed_licenses=["etalab-2.0", "CC-BY-SA-4.0", "CC-BY-4.0"],
+                default_license="etalab-2.0",
+                approvals_required=1,
+            ),
+            funder=users["claire"],
+        )
+        call.status = Call.Status.OPEN
+        call.save(update_fields=["status"])
+        for username, _name, role, _funder in PEOPLE:
+            if role == Membership.Role.REVIEWER:
+                set_member(call=call, user=users[username], role=role)
+        for slug, title, description in CHALLENGES:
+            Challenge.objects.create(call=call, slug=slug, title=title, description=description)
+        return call
+
+
+def _load_demo_resources(call, users):
+    """Two communs and an edit, so the resource pages have something to show."""
+    try:
+        from resources.editing import create_resource, edit_resource
+    except ImportError:  # the resources editing module is not there yet
+        return
+    guide = create_resource(
+        call=call,
+        author=users["lea"],
+        title="Guide de désimperméabilisation des cours d'école",
+        content=SCHOOLYARD_GUIDE,
+        challenge=call.challenges.get(slug="ilots-de-chaleur"),
+        comment="Premier jet",
+    )
+    edit_resource(
+        resource=guide.resource,
+        author=users["sam"],
+        content=SCHOOLYARD_GUIDE.replace(
+            "5. Mesurer de nouveau",
+            "5. Prévoir l'arrosage des deux premiers étés.\n6. Mesurer de nouveau",
+        ),
+        base_version=guide.number,
+        comment="Ajout de l'arrosage",
+    )
+    create_resource(
+        call=call,
+        author=users["sam"],
+        title="Méthode de repérage des logements vacants",
+        content=VACANCY_METHOD,
+        license="CC-BY-SA-4.0",
+        challenge=call.challenges.get(slug="sobriete-fonciere"),
+        comment="Méthode issue de notre expérimentation",
+    )

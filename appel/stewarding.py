@@ -1,0 +1,89 @@
+"""Writes that change who runs a call: launching it, adding and removing members.
+
+The HTML views and the API both call these functions. A call must always
+keep at least one steward: without one, nobody could open, edit or even see
+it (a draft is visible to its stewards alone). So every membership change
+locks the call row first, and two stewards removing each other at the same
+instant cannot leave the call orphaned.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from .models import Call, Membership, User
+
+
+class LastSteward(Exception):
+    """Refused: the change would leave the call without a steward."""
+
+    def __init__(self, call):
+        self.call = call
+        super().__init__(
+            _("A call needs at least one steward: add another steward before this change.")
+        )
+
+
+@transaction.atomic
+def launch_call(*, call: Call, funder: User) -> Call:
+    """Saves a new call as a draft, its funder as first steward, both or neither.
+
+    `call` is an unsaved, validated instance (from the web form or the API).
+    """
+    call.status = Call.Status.DRAFT
+    call.created_by = funder
+    try:
+        with transaction.atomic():
+            call.save()
+    except IntegrityError:  # the same slug, taken an instant ago (a double submit)
+        raise ValidationError({"slug": _("Another call took this slug a moment ago.")}) from None
+    Membership.objects.create(call=call, user=funder, role=Membership.Role.STEWARD)
+    return call
+
+
+def _lock(call):
+    Call.objects.select_for_update().filter(pk=call.pk).exists()
+
+
+def _is_last_steward(call, membership):
+    return (
+        membership.role == Membership.Role.STEWARD
+        and not call.memberships.filter(role=Membership.Role.STEWARD)
+        .exclude(pk=membership.pk)
+        .exists()
+    )
+
+
+@transaction.atomic
+def set_member(*, call: Call, user: User, role: str) -> tuple[Membership, bool]:
+    """Gives `user` the `role` on `call`; returns (membership, created).
+
+    Posting an existing member again changes their role, which is how a
+    reviewer becomes a steward; demoting the last steward is refused.
+    """
+    _lock(call)
+    membership = Membership.objects.filter(call=call, user=user).first()
+    if membership is None:
+        return Membership.objects.create(call=call, user=user, role=role), True
+    if membership.role != role:
+        if _is_last_steward(call, membership):
+            raise LastSteward(call)
+        membership.role = role
+        membership.save(update_fields=["role"])
+    return membership, False
+
+
+@transaction.atomic
+def remove_member(*, call: Call, user: User) -> None:
+    """Removes `user` from the call's members, unless they are its last steward.
+
+    The membership is read again once the call is locked: a role read before
+    the lock may have changed since.
+    """
+    _lock(call)
+    membership = Membership.objects.filter(call=call, user=user).first()
+    if membership is None:
+        return
+    if _is_last_steward(call, membership):
+        raise LastSteward(call)
+    membership.delete()

@@ -1,0 +1,259 @@
+"""Web pages for accounts, calls, challenges and members.
+
+Each view loads what it needs in a fixed number of queries, checks the
+caller's role with the model's own methods, and leaves every multi-model
+write to appel/stewarding.py, which the API calls too.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Prefetch
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import defaults
+from django.views.decorators.http import require_POST
+
+from . import ratelimit
+from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
+from .models import Call, Challenge, Membership, User
+from .stewarding import LastSteward, launch_call, remove_member, set_member
+
+HOME_SECTIONS = [
+    (Call.Status.OPEN, gettext_lazy("Open calls")),
+    (Call.Status.DRAFT, gettext_lazy("Drafts you steward")),
+    (Call.Status.CLOSED, gettext_lazy("Closed calls")),
+    (Call.Status.ARCHIVED, gettext_lazy("Archived calls")),
+]
+STATUS_ACTIONS = {
+    Call.Status.OPEN: gettext_lazy("Open the call"),
+    Call.Status.CLOSED: gettext_lazy("Close the call"),
+    Call.Status.ARCHIVED: gettext_lazy("Archive the call"),
+}
+
+
+def _calls(request):
+    """Calls the visitor may see, with the memberships `role_of` reads, users included."""
+    memberships = Membership.objects.select_related("user")
+    return Call.objects.visible_to(request.user).prefetch_related(
+        Prefetch("memberships", queryset=memberships)
+    )
+
+
+def _call_for_steward(request, slug):
+    call = get_object_or_404(_calls(request), slug=slug)
+    if not call.is_steward(request.user):
+        raise PermissionDenied
+    return call
+
+
+def _is_post(request):
+    return request.method == "POST"
+
+
+def home(request):
+    calls = list(Call.objects.visible_to(request.user).with_stats())
+    sections = [
+        (status, heading, [call for call in calls if call.status == status])
+        for status, heading in HOME_SECTIONS
+    ]
+    return render(request, "appel/call_list.html", {"calls": calls, "sections": sections})
+
+
+def call_detail(request, slug):
+    challenges = Challenge.objects.annotate(resource_count=Count("resources"))
+    challenges = challenges.order_by("position", "pk")  # counting drops the default ordering
+    calls = _calls(request).with_stats().prefetch_related(Prefetch("challenges", challenges))
+    call = get_object_or_404(calls, slug=slug)
+    members = call.memberships.all()
+    role = call.role_of(request.user)
+    ctx = {
+        "call": call,
+        "role": Membership.Role(role).label if role else "",
+        "is_steward": role == Membership.Role.STEWARD,
+        "stewards": [m.user for m in members if m.role == Membership.Role.STEWARD],
+        "reviewers": [m.user for m in members if m.role == Membership.Role.REVIEWER],
+        "status_action": STATUS_ACTIONS.get(call.next_status),
+    }
+    return render(request, "appel/call_detail.html", ctx)
+
+
+@login_required
+def call_create(request):
+    if not request.user.has_perm("appel.add_call"):
+        raise PermissionDenied
+    form = CallForm(request.POST) if _is_post(request) else CallForm()
+    if form.is_valid():
+        try:
+            call = launch_call(call=form.save(commit=False), funder=request.user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your call is saved as a draft: only its stewards see it."))
+            return redirect(call)
+    return render(request, "appel/call_form.html", {"form": form})
+
+
+@login_required
+def call_edit(request, slug):
+    call = _call_for_steward(request, slug)
+    form = CallForm(request.POST, instance=call) if _is_post(request) else CallForm(instance=call)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The call is updated."))
+        return redirect(call)
+    return render(request, "appel/call_form.html", {"form": form, "call": call})
+
+
+@login_required
+@require_POST
+def call_status(request, slug):
+    call = _call_for_steward(request, slug)
+    form = StatusForm(request.POST)
+    if form.is_valid() and call.can_move_to(form.cleaned_data["status"]):
+        call.status = form.cleaned_data["status"]
+        call.save(update_fields=["status", "updated_at"])
+        messages.success(
+            request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
+        )
+    else:
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+    return redirect(call)
+
+
+@login_required
+def challenge_create(request, slug):
+    call = _call_for_steward(request, slug)
+    challenge = Challenge(call=call)
+    form = ChallengeForm(request.POST if _is_post(request) else None, instance=challenge)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The challenge is added."))
+        return redirect(challenge.get_absolute_url())
+    return render(request, "appel/challenge_form.html", {"form": form, "call": call})
+
+
+@login_required
+def challenge_edit(request, slug, challenge):
+    call = _call_for_steward(request, slug)
+    challenge = get_object_or_404(call.challenges, slug=challenge)
+    form = ChallengeForm(request.POST if _is_post(request) else None, instance=challenge)
+    if form.is_valid():
+        form.save()
+        messages.success(request, _("The challenge is updated."))
+        return redirect(challenge.get_absolute_url())
+    ctx = {"form": form, "call": call, "challenge": challenge}
+    return render(request, "appel/challenge_form.html", ctx)
+
+
+@login_required
+def call_members(request, slug):
+    call = _call_for_steward(request, slug)
+    form = MemberForm(request.POST) if _is_post(request) else MemberForm()
+    if form.is_valid():
+        user, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        try:
+            set_member(call=call, user=user, role=role)
+        except LastSteward as error:
+            form.add_error("role", str(error))
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s of this call.")
+                % {"name": user.name, "role": Membership.Role(role).label.lower()},
+            )
+            return redirect("appel:call-members", call.slug)
+    return render(request, "appel/call_members.html", {"call": call, "form": form})
+
+
+@login_required
+@require_POST
+def member_remove(request, slug, username):
+    call = _call_for_steward(request, slug)
+    membership = get_object_or_404(call.memberships.all(), user__username=username)
+    try:
+        remove_member(call=call, user=membership.user)
+    except LastSteward as error:
+        messages.error(request, str(error))
+        return redirect("appel:call-members", call.slug)
+    messages.success(
+        request, _("%(name)s is no longer a member of this call.") % {"name": membership.user.name}
+    )
+    if membership.user == request.user:
+        return redirect(call)
+    return redirect("appel:call-members", call.slug)
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, refusing an account or an address after too many failures."""
+
+    def post(self, request, *args, **kwargs):
+        try:
+            ratelimit.check_login(request, request.POST.get("username", ""))
+        except ratelimit.RateLimited as error:
+            return ratelimit.too_many_requests(request, error)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        ratelimit.record_failed_login(self.request, self.request.POST.get("username", ""))
+        return super().form_invalid(form)
+
+
+@ratelimit.limit_posts("register")
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("appel:profile")
+    next_url = request.POST.get("next") or request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    form = SignupForm(request.POST) if _is_post(request) else SignupForm()
+    if form.is_valid():
+        user = form.save()
+        login(request, user)
+        messages.success(request, _("Welcome! Your account is ready."))
+        return redirect(next_url or "appel:profile")
+    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+def _memberships(user, viewer):
+    """`user`'s roles on the calls `viewer` may see (someone else's drafts stay hidden)."""
+    visible = Call.objects.visible_to(viewer).values("pk")
+    memberships = user.memberships.filter(call__in=visible).select_related("call")
+    return memberships.order_by("-call__created_at")
+
+
+@login_required
+def profile(request):
+    if _is_post(request):
+        # A copy, so that an invalid name is not shown in the page header.
+        form = ProfileForm(request.POST, instance=User.objects.get(pk=request.user.pk))
+        if form.is_valid():
+            form.save()
+            messages.success(request, _("Your profile is updated."))
+            return redirect("appel:profile")
+    else:
+        form = ProfileForm(instance=request.user)
+    ctx = {
+        "profile_user": request.user,
+        "memberships": _memberships(request.user, request.user),
+        "form": form,
+    }
+    return render(request, "appel/user_profile.html", ctx)
+
+
+def user_detail(request, username):
+    profile_user = get_object_or_404(User, username=username, is_active=True)
+    ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
+    return render(request, "appel/user_profile.html", ctx)
+
+
+def page_not_found(request, exception):
+    """API clients get the API's JSON error shape even for a path no route knows."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
+    return defaults.page_not_found(request, exception)
