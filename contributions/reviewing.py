@@ -1,0 +1,255 @@
+"""Reviews: who may review a version, recording a verdict, moving the stable pointer.
+
+The HTML views and the API both call this module, so the rules live in one
+place. Recording a review runs in one transaction that locks the resource
+row: two reviewers approving the same version at the same instant are
+counted one after the other, and the stable pointer only ever moves forward.
+
+The rules, decided here once:
+- Reviewers and stewards of the call review; nobody reviews a version they
+  authored. The authors of version n are everyone who saved a version of
+  the resource after the last validated version older than n, up to n
+  itself: their edits are all part of it (a merged version holds the edits
+  of both editors). For the usual case, n newer than the stable version,
+  that is the versions since the stable one.
+- A version's state is recomputed from its reviews after each one:
+  `validated` once the distinct people who approved it reach the call's
+  `approvals_required` (approving twice counts once), else
+  `changes_requested` if anyone asked for changes, else `pending`. Every
+  recorded approval counts, since only eligible people can record one.
+  Approvals are never withdrawn, so a validated version stays validated.
+- The stable pointer is the newest validated version: validating a newer
+  version moves it forward, validating an older one leaves it alone.
+- A closed call can still be reviewed (validation may finish after the
+  call closes); an archived call is a read-only record: ReadOnlyCall.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import (
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext as _
+
+from appel.models import Call
+from resources.models import Resource, ResourceVersion
+
+from .models import Review
+
+# A review comment is a note, not a second copy of the resource.
+MAX_COMMENT_CHARS = 20_000
+# Columns of the version pointers that lists and locks never read: rendered
+# HTML and authorship can weigh as much as the text itself.
+_POINTER_BULK = [
+    f"{pointer}__{field}"
+    for pointer in ("latest_version", "stable_version")
+    for field in ("html", "authorship")
+]
+
+
+class ReviewNotAllowed(PermissionDenied):
+    """This person may not review this version; the message says why."""
+
+
+class ReadOnlyCall(Exception):
+    """The call is archived: its record can be read, not changed."""
+
+    def __init__(self, call):
+        self.call = call
+        super().__init__(
+            _("The call “%(title)s” is archived: its versions can no longer be reviewed.")
+            % {"title": call.title}
+        )
+
+
+def _last_validated_before(version):
+    """The number of the newest validated version older than `version`, as a subquery."""
+    return (
+        ResourceVersion.objects.filter(
+            resource_id=version.resource_id,
+            number__lt=version.number,
+            state=ResourceVersion.State.VALIDATED,
+        )
+        .order_by("-number")
+        .values("number")[:1]
+    )
+
+
+def review_base(version: ResourceVersion) -> ResourceVersion | None:
+    """The version a reviewer compares `version` with: the last validated one before it.
+
+    For a version newer than the stable one this is the stable version; None
+    when nothing before it was validated (then the whole text is new).
+    """
+    resource = version.resource
+    stable = resource.stable_version
+    if stable is not None and stable.number < version.number:
+        return stable
+    number = _last_validated_before(version)
+    return (
+        ResourceVersion.objects.filter(resource_id=version.resource_id, number=Subquery(number))
+        .select_related("author")
+        .first()
+    )
+
+
+def author_ids(version: ResourceVersion) -> set[int]:
+    """Everyone whose edit is part of `version` since the last validated version before it."""
+    start = Coalesce(Subquery(_last_validated_before(version)), 0)
+    return set(
+        ResourceVersion.objects.filter(resource_id=version.resource_id, number__lte=version.number)
+        .filter(number__gt=start)
+        .order_by()
+        .values_list("author_id", flat=True)
+        .distinct()
+    )
+
+
+def refusal(*, version: ResourceVersion, user) -> str | None:
+    """Why `user` may not review `version`, as a sentence; None when they may.
+
+    Pages call it to explain the missing form; record_review calls it to refuse.
+    `version.resource.call` should come with its memberships prefetched.
+    """
+    call = version.resource.call
+    if not user.is_authenticated:
+        return _("Log in to review this version.")
+    if not call.can_review(user):
+        return _("Only the reviewers and stewards of the call “%(title)s” review its versions.") % {
+            "title": call.title
+        }
+    if user.pk in author_ids(version):
+        return _(
+            "You wrote part of this version since it was last validated: "
+            "someone else has to review it."
+        )
+    return None
+
+
+def _check_input(*, verdict, comment):
+    errors = {}
+    if not isinstance(verdict, str) or verdict not in Review.Verdict.values:
+        errors["verdict"] = [
+            _("Choose one of: %(choices)s.") % {"choices": ", ".join(Review.Verdict.values)}
+        ]
+    if not isinstance(comment, str):
+        errors["comment"] = [_("The comment must be text.")]
+    elif "\x00" in comment:
+        errors["comment"] = [_("The comment contains a NUL character, which cannot be stored.")]
+    elif len(comment) > MAX_COMMENT_CHARS:
+        errors["comment"] = [
+            _("The comment is limited to %(limit)s characters.") % {"limit": MAX_COMMENT_CHARS}
+        ]
+    if errors:
+        raise ValidationError(errors)
+
+
+def state_from_reviews(version: ResourceVersion, approvals_required: int) -> str:
+    """The state `version` has given its reviews (see the module docstring)."""
+    figures = version.reviews.aggregate(
+        approvals=Count("reviewer", filter=Q(verdict=Review.Verdict.APPROVE), distinct=True),
+        change_requests=Count("pk", filter=Q(verdict=Review.Verdict.REQUEST_CHANGES)),
+    )
+    if figures["approvals"] >= approvals_required:
+        return ResourceVersion.State.VALIDATED
+    if figures["change_requests"]:
+        return ResourceVersion.State.CHANGES_REQUESTED
+    return ResourceVersion.State.PENDING
+
+
+@transaction.atomic
+def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: str = "") -> Review:
+    """Record `reviewer`'s verdict on `version`, then move its state and the stable pointer.
+
+    The resource row is locked first, so concurrent reviews of a resource are
+    counted one after the other and the pointer never moves backwards.
+    Raises ReviewNotAllowed (a PermissionDenied) with the reason, ReadOnlyCall
+    for an archived call, ValidationError for a bad verdict or comment.
+    """
+    resource = (
+        Resource.objects.select_for_update(of=("self",))
+        .select_related("stable_version")
+        .defer("content", "stable_version__html", "stable_version__authorship")
+        .get(pk=version.resource_id)
+    )
+    call = Call.objects.prefetch_related("memberships").get(pk=resource.call_id)
+    resource.call = call
+    version = ResourceVersion.objects.defer("html", "authorship").get(pk=version.pk)
+    version.resource = resource
+    if reason := refusal(version=version, user=reviewer):
+        raise ReviewNotAllowed(reason)
+    if call.status == Call.Status.ARCHIVED:
+        raise ReadOnlyCall(call)
+    _check_input(verdict=verdict, comment=comment)
+
+    review = Review.objects.create(
+        version=version, reviewer=reviewer, verdict=verdict, comment=comment.strip()
+    )
+    state = state_from_reviews(version, call.approvals_required)
+    if state != version.state:
+        version.state = state
+        version.save(update_fields=["state"])
+    stable = resource.stable_version
+    if state == ResourceVersion.State.VALIDATED and (
+        stable is None or stable.number < version.number
+    ):
+        # Only the pointer changes: no reversion revision is opened, the text
+        # snapshot of the resource stays as its editors saved it.
+        resource.stable_version = version
+        resource.save(update_fields=["stable_version"])
+    return review
+
+
+def review_queue(call: Call) -> QuerySet[Resource]:
+    """The resources of `call` waiting for a review, the longest waiting first.
+
+    Waiting: the latest version is not validated. A resource waits since its
+    first version after the stable one was saved (its first version when
+    nothing is validated yet): that is how long readers have been shown an
+    older text than the one written, however many edits came on top.
+    One query, whatever the number of resources and versions.
+    """
+    stable_number = Coalesce(OuterRef("stable_version__number"), 0)
+    first_unreviewed = (
+        ResourceVersion.objects.filter(resource_id=OuterRef("pk"), number__gt=stable_number)
+        .order_by("number")
+        .values("created_at")[:1]
+    )
+    return (
+        Resource.objects.filter(call=call, latest_version__isnull=False)
+        .exclude(latest_version__state=ResourceVersion.State.VALIDATED)
+        .annotate(
+            waiting_since=Subquery(first_unreviewed),
+            size_change=ExpressionWrapper(
+                F("latest_version__size") - Coalesce(F("stable_version__size"), 0),
+                output_field=IntegerField(),
+            ),
+            versions_waiting=ExpressionWrapper(
+                F("latest_version__number") - Coalesce(F("stable_version__number"), 0),
+                output_field=IntegerField(),
+            ),
+        )
+        .select_related("latest_version__author", "stable_version__author")
+        .defer("content", *_POINTER_BULK)
+        .order_by("waiting_since", "pk")
+    )
+
+
+def reviews_of_versions_by(user, *, limit: int = 10) -> QuerySet[Review]:
+    """The latest reviews others wrote on versions `user` saved: their in-app notice."""
+    if not user.is_authenticated:
+        return Review.objects.none()
+    return (
+        Review.objects.filter(version__author=user)
+        .exclude(reviewer=user)
+        .select_related("reviewer", "version__resource__call")
+        .order_by("-created_at", "-pk")[:limit]
+    )

@@ -1,0 +1,39 @@
+"""Authors see the reviews of their versions: contributions/profile_reviews.html."""
+
+import pytest
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .conftest import review
+
+pytestmark = pytest.mark.usefixtures("english")
+
+
+def test_it_lists_reviews_of_the_authors_versions_with_links(
+    resource, bob, rita, alice, django_assert_num_queries
+):
+    first = review(resource.latest_version, rita, "request_changes", "Sources ?")
+    review(resource.latest_version, alice, "approve")
+    with django_assert_num_queries(1):
+        html = render_to_string(
+            "contributions/profile_reviews.html", {"user": bob, "profile_user": bob}
+        )
+    link = reverse("contributions:version-review", args=["eau", resource.slug, 1])
+    assert f'href="{link}#review-{first.pk}"' in html
+    assert "Reviews of your versions" in html
+    assert html.index("Alice") < html.index("Rita")  # newest first
+    assert "Request changes" in html and "Approve" in html
+
+
+def test_it_says_when_there_is_nothing_yet(resource, bob, rita):
+    html = render_to_string("contributions/profile_reviews.html", {"user": rita})
+    assert "No review of these versions yet." in html
+
+
+def test_it_names_the_author_on_someone_elses_profile(resource, bob, rita):
+    review(resource.latest_version, rita)
+    html = render_to_string(
+        "contributions/profile_reviews.html", {"user": rita, "profile_user": bob}
+    )
+    assert "Reviews of versions by Bob" in html
+    assert "Rita" in html
