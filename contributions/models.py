@@ -33,3 +33,30 @@ class Review(models.Model):
     def save(self, *args, **kwargs):
         self.comment_html = render_markdown(self.comment)
         super().save(*args, **kwargs)
+
+
+class Retribution(models.Model):
+    """Whether a call's retribution is published, and the figures as published.
+
+    Kept apart from Call so that the call domain knows nothing of payouts.
+    The figures are frozen at publication (contributions/attribution.py): an
+    announced share must not move as the texts keep changing.
+    """
+
+    call = models.OneToOneField("appel.Call", on_delete=models.CASCADE, related_name="retribution")
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    budget_amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+    # [{"user": id, "words": n, "share": 0.25, "amount": "5000.00"}, ...] as published.
+    shares = models.JSONField(default=list, blank=True)
+
+    def __str__(self):
+        return f"Retribution of {self.call}"

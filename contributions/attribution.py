@@ -1,0 +1,540 @@
+"""Credits built from each version's authorship: who gets named, and for what part.
+
+A version stores who wrote each of its words (resources/authorship.py
+computes it at save, carrying words over through edits, merges, restores
+and derivations). This module turns that record into the attribution of a
+resource (its contributors with their edits and share of the text, the
+reviewers who approved it, a ready-to-paste credit line) and into the
+retribution of a call (the budget shared in proportion to the words of
+the call's stable texts). The resource page, the attribution page, the
+exports and the API all read these functions, so a credit is computed one
+way only.
+
+Costs do not grow with the history: an attribution reads the words from the
+one version it describes, and counts edits and approvals with one grouped
+query each.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import ROUND_DOWN, Decimal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from appel.models import Call, User
+from resources import authorship, licenses, reading
+from resources.models import Resource, ResourceVersion
+
+from .models import Retribution, Review
+
+# Shares are given with this many decimals; the rounded shares still sum to 1.
+SHARE_PLACES = 4
+# A credit line names this many people, then "and N others".
+CREDIT_NAMES = 10
+
+
+# Shared helpers
+
+
+def absolute_url(path, request=None):
+    """An absolute link for credits and exports, which are read away from the site.
+
+    From the request when there is one, else from the SITE_URL setting (for
+    work done outside a request); a bare path when neither is known.
+    """
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return getattr(settings, "SITE_URL", "").rstrip("/") + path
+
+
+def version_date(version):
+    """The day a version was saved, in the site's time zone: a credit's "date of last update"."""
+    return timezone.localdate(version.created_at)
+
+
+def apportion(weights, total_units):
+    """Split `total_units` (an int) in proportion to `weights` ({key: int}), exactly.
+
+    Largest remainder method: each part is within one unit of its exact
+    value and the parts always sum to `total_units`, so rounded shares sum
+    to 1 and amounts to the budget, to the cent. Ties go to the larger
+    weight, then to the key's order in `weights`, so results are stable.
+    """
+    total = sum(weights.values())
+    if not total or not weights:
+        return {key: 0 for key in weights}
+    parts, remainders = {}, []
+    for index, (key, weight) in enumerate(weights.items()):
+        quotient, remainder = divmod(weight * total_units, total)
+        parts[key] = quotient
+        remainders.append((-remainder, -weight, index, key))
+    missing = total_units - sum(parts.values())
+    for _remainder, _weight, _index, key in sorted(remainders)[:missing]:
+        parts[key] += 1
+    return parts
+
+
+def rounded_shares(weights, places=SHARE_PLACES):
+    """{key: share as a float with `places` decimals}, summing to 1 (within float precision)."""
+    units = 10**places
+    return {key: part / units for key, part in apportion(weights, units).items()}
+
+
+def parse_version_number(value):
+    """`?version=` from a query string, as a positive int, or None when absent.
+
+    Raises ValidationError (400) for anything that is not a version number,
+    so that "abc" is told apart from a number that does not exist (404).
+    """
+    if value in (None, ""):
+        return None
+    try:
+        return reading.check_number(value, field="version")
+    except ValueError as error:
+        raise ValidationError({"version": [str(error)]}) from None
+
+
+def visible_resource(user, *, call_slug, resource_slug):
+    """The resource named in a URL, if `user` may see its call; else Http404.
+
+    One query, as resources.reading joins it (call, both version pointers,
+    the source of a derived resource), but with the versions' authorship
+    and HTML that credits and exports read; the resource's own copy of the
+    latest text is left out, the versions' snapshots hold it.
+    """
+    queryset = (
+        reading.resources(user)
+        .defer(None)
+        .defer("content", "derived_from__resource__content", "derived_from__html")
+    )
+    return get_object_or_404(queryset, call__slug=call_slug, slug=resource_slug)
+
+
+def visible_call(user, *, call_slug):
+    """The call named in a URL with its memberships (roles), if `user` may see it; else Http404."""
+    calls = Call.objects.visible_to(user).prefetch_related("memberships")
+    return get_object_or_404(calls, slug=call_slug)
+
+
+def pick_version(resource, number=None):
+    """The version to credit or export: `number`, else the stable one, else the latest.
+
+    Raises Http404 for a number the resource never had.
+    """
+    if number is None:
+        version = resource.displayed_version
+        if version is None:
+            raise Http404(_("This resource has no version yet."))
+    else:
+        version = reading.get_version(resource, number)
+    version.resource = resource
+    return version
+
+
+# Attribution of a resource
+
+
+@dataclass(frozen=True)
+class Contributor:
+    user: User
+    edits: int  # versions of this resource they saved, up to the credited version
+    words: int  # words of the credited version they wrote
+    share: float  # part of the credited version's text, rounded; parts sum to 1
+
+    def as_dict(self):
+        return {
+            "username": self.user.username,
+            "display_name": self.user.name,
+            "edits": self.edits,
+            "words": self.words,
+            "share": self.share,
+        }
+
+
+@dataclass(frozen=True)
+class Reviewer:
+    user: User
+    approvals: int  # versions of this resource they approved, up to the credited version
+
+    def as_dict(self):
+        return {
+            "username": self.user.username,
+            "display_name": self.user.name,
+            "approvals": self.approvals,
+        }
+
+
+@dataclass(frozen=True)
+class Attribution:
+    resource: Resource
+    version: ResourceVersion
+    license: licenses.License
+    contributors: list[Contributor]
+    reviewers: list[Reviewer] = field(default_factory=list)
+    derived_from: "Attribution | None" = None
+
+    @property
+    def author_names(self):
+        return [contributor.user.name for contributor in self.contributors]
+
+    def source_url(self, request=None):
+        return absolute_url(self.resource.get_absolute_url(), request)
+
+    def credit(self, request=None):
+        """The line to paste under a reuse, in the current language.
+
+        Names the title, the authors, the source, the license and the date of
+        the version: what CC licenses and the Licence Ouverte ask a reuser to
+        give (the latter asks for the date of last update).
+        """
+        names = self.author_names
+        if len(names) > CREDIT_NAMES:
+            authors = _("%(names)s and %(count)s others") % {
+                "names": ", ".join(names[:CREDIT_NAMES]),
+                "count": len(names) - CREDIT_NAMES,
+            }
+        else:
+            authors = ", ".join(names) or _("anonymous")
+        line = _(
+            "« %(title)s », %(authors)s — %(url)s — %(license)s (%(license_url)s) — "
+            "version %(number)s of %(date)s"
+        ) % {
+            "title": self.version.title,
+            "authors": authors,
+            "url": self.source_url(request),
+            "license": self.license.name,
+            "license_url": self.license.url,
+            "number": self.version.number,
+            "date": date_format(version_date(self.version), "DATE_FORMAT"),
+        }
+        if self.derived_from is not None:
+            source = self.derived_from
+            line += _(" — derived from « %(title)s », %(authors)s (%(url)s)") % {
+                "title": source.version.title,
+                "authors": ", ".join(source.author_names) or _("anonymous"),
+                "url": source.source_url(request),
+            }
+        return line
+
+    def as_dict(self, request=None):
+        """The attribution as the API and the exports give it (API.md, "Attribution")."""
+        data = {
+            "resource": self.resource.slug,
+            "call": self.resource.call.slug,
+            "title": self.version.title,
+            "version": self.version.number,
+            "date": version_date(self.version).isoformat(),
+            "source": self.source_url(request),
+            "license": self.license.as_dict(),
+            "credit": self.credit(request),
+            "contributors": [contributor.as_dict() for contributor in self.contributors],
+            "reviewers": [reviewer.as_dict() for reviewer in self.reviewers],
+            "derived_from": None,
+        }
+        if self.derived_from is not None:
+            source = self.derived_from
+            data["derived_from"] = {
+                "call": source.resource.call.slug,
+                "resource": source.resource.slug,
+                "version": source.version.number,
+                "title": source.version.title,
+                "source": source.source_url(request),
+                "license": source.license.as_dict(),
+                "contributors": [contributor.as_dict() for contributor in source.contributors],
+            }
+        return data
+
+
+def _license_of(resource):
+    """The License of a resource; an id the catalogue lost is still named, never dropped."""
+    return licenses.get(resource.license) or licenses.License(
+        resource.license, resource.license, ""
+    )
+
+
+def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
+    """Who is credited for `version` of `resource` (the stable one, else the latest).
+
+    Contributors are everyone who saved a version up to it and everyone whose
+    words it holds (including the authors of the text it was derived from,
+    whose words authorship carried over), ordered by share of the text.
+    Shares count words; a text with no words falls back on the number of
+    edits, so the shares still sum to 1. Reviewers are the people who
+    approved a version up to this one, credited apart.
+    """
+    version = version or pick_version(resource)
+    words = authorship.word_counts(version.authorship)
+    edits = dict(
+        ResourceVersion.objects.filter(resource=resource, number__lte=version.number)
+        .order_by()
+        .values_list("author_id")
+        .annotate(n=Count("pk"))
+    )
+    approvals = dict(
+        Review.objects.filter(
+            version__resource=resource,
+            version__number__lte=version.number,
+            verdict=Review.Verdict.APPROVE,
+        )
+        .order_by()
+        .values_list("reviewer_id")
+        .annotate(n=Count("version", distinct=True))
+    )
+    users = User.objects.in_bulk({*words, *edits, *approvals})
+
+    weights = dict(words) if sum(words.values()) else dict(edits)
+    ordered = sorted(
+        (user_id for user_id in {*words, *edits} if user_id in users),
+        key=lambda uid: (-weights.get(uid, 0), -edits.get(uid, 0), users[uid].username),
+    )
+    shares = rounded_shares({uid: weights.get(uid, 0) for uid in ordered})
+    contributors = [
+        Contributor(
+            user=users[uid], edits=edits.get(uid, 0), words=words.get(uid, 0), share=shares[uid]
+        )
+        for uid in ordered
+    ]
+    reviewers = sorted(
+        (Reviewer(user=users[uid], approvals=n) for uid, n in approvals.items() if uid in users),
+        key=lambda reviewer: (-reviewer.approvals, reviewer.user.username),
+    )
+
+    source = None
+    if with_source and resource.derived_from_id:
+        origin = resource.derived_from  # joined by visible_resource, else one query
+        source = attribution_for(origin.resource, origin, with_source=False)
+    return Attribution(
+        resource=resource,
+        version=version,
+        license=_license_of(resource),
+        contributors=contributors,
+        reviewers=reviewers,
+        derived_from=source,
+    )
+
+
+def word_shares(version):
+    """[(user, share)] of a version's text, largest first: the resource page's short credit.
+
+    One query (the users); edits and reviewers are left to the attribution page.
+    """
+    words = authorship.word_counts(version.authorship)
+    users = User.objects.in_bulk(list(words))
+    words = {uid: n for uid, n in words.items() if uid in users}
+    shares = rounded_shares(
+        dict(sorted(words.items(), key=lambda item: (-item[1], users[item[0]].username)))
+    )
+    return [(users[uid], share) for uid, share in shares.items()]
+
+
+# Reuse
+
+
+def reuse_refusals(*, source: ResourceVersion, call: Call, license: str) -> list[str]:
+    """Why `source` could not become a new resource of `call` under `license` ([] if it can).
+
+    A preview for the derive page, shown before anything is saved: it asks
+    the same questions as resources.editing.create_resource, which decides
+    for real when the form is sent (the call is open, it accepts the
+    license, the source's license allows the reuse).
+    """
+    reasons = []
+    if not call.is_open:
+        reasons.append(
+            _("The call “%(title)s” is not open: no resource can be added to it.")
+            % {"title": call.title}
+        )
+    if reason := licenses.refusal(license):
+        return [*reasons, str(reason)]
+    if license not in call.allowed_licenses:
+        reasons.append(
+            _("The call “%(title)s” accepts only these licenses: %(ids)s.")
+            % {"title": call.title, "ids": ", ".join(call.allowed_licenses)}
+        )
+    allowed, reason = licenses.compatibility(source.resource.license, license)
+    if not allowed:
+        reasons.append(str(reason))
+    return reasons
+
+
+def reusable_licenses(*, source: ResourceVersion, call: Call) -> list[str]:
+    """The licenses of `call` that `source`'s license lets a derived resource carry."""
+    return [
+        lid
+        for lid in call.allowed_licenses
+        if licenses.compatibility(source.resource.license, lid)[0]
+    ]
+
+
+# Retribution of a call
+
+
+@dataclass(frozen=True)
+class Payout:
+    user: User
+    words: int
+    share: float
+    amount: Decimal
+
+    def as_dict(self):
+        return {
+            "username": self.user.username,
+            "display_name": self.user.name,
+            "words": self.words,
+            "share": self.share,
+            "amount": str(self.amount),
+        }
+
+
+@dataclass(frozen=True)
+class RetributionReport:
+    call: Call
+    budget: Decimal
+    currency: str
+    published: bool
+    published_at: datetime.datetime | None
+    published_by: User | None
+    payouts: list[Payout]
+
+    def as_dict(self):
+        return {
+            "budget_amount": str(Decimal(self.budget).quantize(Decimal("0.01"))),
+            "currency": self.currency,
+            "published": self.published,
+            "published_at": self.published_at.isoformat() if self.published_at else None,
+            "published_by": self.published_by.username if self.published_by else None,
+            "shares": [payout.as_dict() for payout in self.payouts],
+        }
+
+
+def _call_word_counts(call):
+    """{user_id: words} over the stable (else latest) text of every resource of the call.
+
+    One query reading only the two authorship columns, whatever the history.
+    """
+    counts = {}
+    rows = (
+        Resource.objects.filter(call=call)
+        .order_by("pk")
+        .values_list("stable_version__authorship", "latest_version__authorship")
+    )
+    for stable, latest in rows.iterator(chunk_size=500):
+        for user_id, words in authorship.word_counts(stable or latest or []).items():
+            counts[user_id] = counts.get(user_id, 0) + words
+    return counts
+
+
+def _payouts(budget, word_counts, users):
+    word_counts = {uid: n for uid, n in word_counts.items() if uid in users and n > 0}
+    ordered = dict(
+        sorted(word_counts.items(), key=lambda item: (-item[1], users[item[0]].username))
+    )
+    cents = int((Decimal(str(budget)) * 100).to_integral_value(rounding=ROUND_DOWN))
+    amounts = apportion(ordered, cents)
+    shares = rounded_shares(ordered)
+    return [
+        Payout(
+            user=users[uid],
+            words=words,
+            share=shares[uid],
+            amount=(Decimal(amounts[uid]) / 100).quantize(Decimal("0.01")),
+        )
+        for uid, words in ordered.items()
+    ]
+
+
+def current_payouts(call):
+    """The budget shared now, in proportion to the words of the call's validated texts.
+
+    Each resource counts with its stable version, or its latest one when
+    nothing was validated yet. Amounts are rounded to the cent and the
+    remainder handed out so that they sum to the budget exactly.
+    """
+    counts = _call_word_counts(call)
+    return _payouts(call.budget_amount, counts, User.objects.in_bulk(list(counts)))
+
+
+def retribution_for(call) -> RetributionReport:
+    """What the retribution page and API show: the published figures, else the current ones.
+
+    Published figures are frozen when a steward publishes them, so that what
+    a funder announced does not change under the contributors' feet as the
+    texts keep moving; publishing again updates them.
+    """
+    record = Retribution.objects.select_related("published_by").filter(call=call).first()
+    if record is None or not record.published:
+        return RetributionReport(
+            call=call,
+            budget=Decimal(str(call.budget_amount)),
+            currency=call.budget_currency,
+            published=False,
+            published_at=None,
+            published_by=None,
+            payouts=current_payouts(call),
+        )
+    users = User.objects.in_bulk([row["user"] for row in record.shares])
+    payouts = [
+        Payout(
+            user=users[row["user"]],
+            words=row["words"],
+            share=row["share"],
+            amount=Decimal(row["amount"]),
+        )
+        for row in record.shares
+        if row["user"] in users
+    ]
+    return RetributionReport(
+        call=call,
+        budget=record.budget_amount,
+        currency=record.currency,
+        published=True,
+        published_at=record.published_at,
+        published_by=record.published_by,
+        payouts=payouts,
+    )
+
+
+def may_see_retribution(call, user):
+    """Anyone once published, the call's stewards always (API.md)."""
+    if call.is_steward(user):
+        return True
+    return Retribution.objects.filter(call=call, published=True).exists()
+
+
+@transaction.atomic
+def publish_retribution(*, call: Call, by, published: bool = True) -> Retribution:
+    """Publish (or withdraw) the call's retribution; stewards only.
+
+    Publishing freezes the current figures and the budget; publishing again
+    refreshes them. Withdrawing hides them from everyone but the stewards.
+    """
+    if not call.is_steward(by):
+        raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
+    # The call's row is the lock: two stewards publishing at once write one after the other.
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    record, _created = Retribution.objects.get_or_create(call=call)
+    record.published = published
+    if published:
+        record.budget_amount = call.budget_amount
+        record.currency = call.budget_currency
+        record.shares = [
+            {
+                "user": payout.user.pk,
+                "words": payout.words,
+                "share": payout.share,
+                "amount": str(payout.amount),
+            }
+            for payout in current_payouts(call)
+        ]
+        record.published_at = timezone.now()
+        record.published_by = by
+    record.save()
+    return record
