@@ -1,3 +1,564 @@
-"""JSON API v1 for resources (contract: shared/API.md)."""
+"""JSON API v1 for resources and their versions (contract: shared/API.md).
 
-urlpatterns = []
+Every write goes through resources/editing.py, as the pages' do; these views
+check the request's shape, call it, and turn its answers into status codes:
+CallNotOpen -> 409, EditConflict -> 409 with the submitted text unchanged,
+ContentTooLarge -> 413, ValidationError -> 400 (the shared handler).
+"""
+
+from contextlib import contextmanager
+
+from django.conf import settings
+from django.core.validators import slug_re
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
+from rest_framework.response import Response
+
+from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
+
+from . import editing, reading, search
+from .models import Resource, ResourceVersion
+
+# Output
+
+
+class VersionSummarySerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ResourceVersion
+        fields = [
+            "number",
+            "author",
+            "created_at",
+            "comment",
+            "size",
+            "delta",
+            "state",
+            "parent_number",
+            "merged",
+            "restored_from",
+        ]
+        read_only_fields = fields
+
+
+class ReviewOutputSerializer(serializers.Serializer):
+    reviewer = serializers.CharField(source="reviewer.username")
+    verdict = serializers.CharField()
+    comment = serializers.CharField()
+    comment_html = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class VersionDetailSerializer(VersionSummarySerializer):
+    content = serializers.CharField(read_only=True)
+    reviews = serializers.SerializerMethodField()
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "title", "content", "html", "reviews"]
+        read_only_fields = fields
+
+    @extend_schema_field(ReviewOutputSerializer(many=True))
+    def get_reviews(self, version):
+        return ReviewOutputSerializer(reading.reviews_of(version), many=True).data
+
+
+class LicenseSerializer(serializers.Serializer):
+    id = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.URLField()
+
+
+class DerivedFromSerializer(serializers.Serializer):
+    call = serializers.SlugField()
+    resource = serializers.SlugField()
+    version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
+
+
+class ResourceSerializer(serializers.ModelSerializer):
+    call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    challenge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    license = serializers.SerializerMethodField()
+    latest_version = VersionSummarySerializer(read_only=True)
+    stable_version = VersionSummarySerializer(read_only=True)
+    derived_from = serializers.SerializerMethodField()
+    created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    url = serializers.SerializerMethodField(help_text="The resource's web page.")
+
+    class Meta:
+        model = Resource
+        fields = [
+            "slug",
+            "title",
+            "call",
+            "challenge",
+            "license",
+            "latest_version",
+            "stable_version",
+            "derived_from",
+            "created_by",
+            "created_at",
+            "updated_at",
+            "url",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(LicenseSerializer)
+    def get_license(self, resource):
+        info = resource.license_info
+        if info is None:  # an id since dropped from the catalogue: still say what it was
+            return {"id": resource.license, "name": resource.license, "url": ""}
+        return info.as_dict()
+
+    @extend_schema_field(DerivedFromSerializer(allow_null=True))
+    def get_derived_from(self, resource):
+        source = resource.derived_from
+        if source is None:
+            return None
+        return {
+            "call": source.resource.call.slug,
+            "resource": source.resource.slug,
+            "version": source.number,
+        }
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, resource):
+        request = self.context.get("request")
+        url = resource.get_absolute_url()
+        return request.build_absolute_uri(url) if request else url
+
+
+class ChangeResourceSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class ChangeSerializer(VersionSummarySerializer):
+    """A version summary in a call's feed, saying which resource it belongs to."""
+
+    resource = ChangeResourceSerializer(read_only=True)
+
+    class Meta(VersionSummarySerializer.Meta):
+        fields = [*VersionSummarySerializer.Meta.fields, "title", "resource"]
+        read_only_fields = fields
+
+
+# Input
+
+
+class TextField(serializers.CharField):
+    """A JSON string and nothing else: 3 is not a text, whatever DRF's CharField thinks."""
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field(DerivedFromSerializer)
+class DerivedFromField(serializers.Field):
+    """`{call, resource, version}`, with its errors as one sentence (errors stay flat lists)."""
+
+    default_error_messages = {
+        "invalid": gettext_lazy(
+            # Doubled braces: DRF formats this message.
+            'Name the version to reuse as {{"call": slug, "resource": slug, "version": number}}.'
+        )
+    }
+
+    def to_internal_value(self, data):
+        if not isinstance(data, dict):
+            self.fail("invalid")
+        call, resource = data.get("call"), data.get("resource")
+        if not all(isinstance(slug, str) and slug_re.fullmatch(slug) for slug in (call, resource)):
+            self.fail("invalid")
+        try:
+            version = reading.check_number(data.get("version"), field="version")
+        except ValueError:
+            self.fail("invalid")
+        return {"call": call, "resource": resource, "version": version}
+
+    def to_representation(self, value):
+        return value
+
+
+class ResourceCreateSerializer(serializers.Serializer):
+    title = TextField(max_length=200)
+    slug = serializers.SlugField(max_length=80, required=False, allow_blank=True)
+    challenge = serializers.SlugField(
+        max_length=80, required=False, allow_null=True, allow_blank=True
+    )
+    license = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
+    content = TextField(allow_blank=True, trim_whitespace=False)
+    comment = TextField(
+        max_length=editing.MAX_COMMENT_CHARS, required=False, allow_blank=True, default=""
+    )
+    derived_from = DerivedFromField(required=False, allow_null=True)
+
+
+class EditSerializer(serializers.Serializer):
+    content = TextField(allow_blank=True, trim_whitespace=False)
+    title = TextField(max_length=200, required=False)
+    comment = TextField(
+        max_length=editing.MAX_COMMENT_CHARS, required=False, allow_blank=True, default=""
+    )
+    base_version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
+
+
+class ConflictSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+    latest_version = serializers.IntegerField()
+    content = serializers.CharField(help_text="The submitted text, unchanged.")
+
+
+# Shared pieces
+
+
+class VersionPagination(Pagination):
+    """The shared page format, cut by version number so that deep pages stay fast."""
+
+    def __init__(self, latest_number):
+        self.latest_number = latest_number
+
+    def django_paginator_class(self, queryset, per_page):
+        return reading.VersionPaginator(queryset, per_page, latest_number=self.latest_number)
+
+
+class ChangesPagination(Pagination):
+    django_paginator_class = reading.ChangesPaginator
+
+
+class WriteMixin:
+    """Writes count against the "edit" rate and refuse huge bodies before reading them.
+
+    DRF parses JSON straight from the request stream, past Django's
+    DATA_UPLOAD_MAX_MEMORY_SIZE check, so the declared length is checked here.
+    """
+
+    throttle_scope = "edit"
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        if request.method == "POST":
+            try:
+                length = int(request.META.get("CONTENT_LENGTH") or 0)
+            except ValueError:
+                length = 0
+            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+                raise PayloadTooLarge(
+                    _("The request body is %(size)s bytes; the limit is %(limit)s bytes.")
+                    % {"size": length, "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+                )
+
+    def validated(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+
+def _ensure_open(call):
+    if not call.is_open:
+        raise Conflict(str(editing.CallNotOpen(call)))
+
+
+@contextmanager
+def _domain_errors():
+    """The editing module's refusals as API errors (validation errors pass to the handler)."""
+    try:
+        yield
+    except editing.CallNotOpen as error:
+        raise Conflict(str(error)) from None
+    except editing.ContentTooLarge as error:
+        raise PayloadTooLarge(str(error)) from None
+
+
+def _version_response(request, result):
+    data = VersionDetailSerializer(result.version, context={"request": request}).data
+    data["merged"] = result.merged
+    code = status.HTTP_201_CREATED if result.created else status.HTTP_200_OK
+    return Response(data, status=code)
+
+
+# Views
+
+
+class ResourceList(WriteMixin, generics.GenericAPIView):
+    """A call's resources, the latest changed first; anyone signed in proposes one."""
+
+    serializer_class = ResourceSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        operation_id="calls_resources_list",
+        responses=ResourceSerializer(many=True),
+        parameters=[
+            OpenApiParameter("challenge", str, description="Only the resources of this challenge."),
+            OpenApiParameter("q", str, description="Words in the title or the text."),
+        ],
+    )
+    def get(self, request, call):
+        call = reading.get_call(request.user, call)
+        queryset = reading.resources_of(call, reading.resources(request.user))
+        challenge = request.query_params.get("challenge")
+        if challenge:
+            valid = slug_re.fullmatch(challenge)
+            queryset = queryset.filter(challenge__slug=challenge) if valid else queryset.none()
+        queryset = search.filter_resources(queryset, request.query_params.get("q"))
+        page = self.paginate_queryset(queryset)
+        for resource in page:
+            resource.call = call
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=ResourceCreateSerializer, responses={201: ResourceSerializer})
+    def post(self, request, call):
+        call = reading.get_call(request.user, call)
+        _ensure_open(call)
+        data = self.validated(ResourceCreateSerializer)
+        challenge = None
+        if data.get("challenge"):
+            challenge = call.challenges.filter(slug=data["challenge"]).first()
+            if challenge is None:
+                raise ValidationError({"challenge": [_("This call has no such challenge.")]})
+        derived_from = None
+        if data.get("derived_from"):
+            source = data["derived_from"]
+            derived_from = reading.find_version(
+                request.user, source["call"], source["resource"], source["version"]
+            )
+            if derived_from is None:
+                raise ValidationError({"derived_from": [_("There is no such version to reuse.")]})
+        with _domain_errors():
+            version = editing.create_resource(
+                call=call,
+                author=request.user,
+                title=data["title"],
+                content=data["content"],
+                license=data.get("license") or None,
+                challenge=challenge,
+                slug=data.get("slug") or None,
+                comment=data["comment"],
+                derived_from=derived_from,
+            )
+        resource = version.resource
+        location = request.build_absolute_uri(
+            reverse("api:resource-detail", args=[resource.call.slug, resource.slug])
+        )
+        data = self.get_serializer(resource).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class ResourceDetail(generics.GenericAPIView):
+    serializer_class = ResourceSerializer
+
+    def get(self, request, call, resource):
+        resource = reading.get_resource(request.user, call, resource)
+        return Response(self.get_serializer(resource).data)
+
+
+class VersionList(WriteMixin, generics.GenericAPIView):
+    """A resource's history, newest first; an edit is a POST here (see the conflict rules)."""
+
+    serializer_class = VersionSummarySerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    @extend_schema(
+        operation_id="calls_resources_versions_list",
+        responses=VersionSummarySerializer(many=True),
+    )
+    def get(self, request, call, resource):
+        resource = reading.get_resource(request.user, call, resource)
+        paginator = VersionPagination(resource.latest_version.number)
+        page = paginator.paginate_queryset(reading.history(resource), request, view=self)
+        return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(
+        request=EditSerializer,
+        responses={
+            200: VersionDetailSerializer,
+            201: VersionDetailSerializer,
+            409: ConflictSerializer,
+        },
+    )
+    def post(self, request, call, resource):
+        resource = reading.get_resource(request.user, call, resource)
+        _ensure_open(resource.call)
+        data = self.validated(EditSerializer)
+        try:
+            with _domain_errors():
+                result = editing.edit_resource(
+                    resource=resource,
+                    author=request.user,
+                    content=data["content"],
+                    base_version=data["base_version"],
+                    title=data.get("title"),
+                    comment=data["comment"],
+                )
+        except editing.EditConflict as conflict:
+            # The text exactly as sent (not even line ends normalized): nothing is lost.
+            return conflict_response(
+                str(conflict), latest_version=conflict.latest.number, content=data["content"]
+            )
+        return _version_response(request, result)
+
+
+class VersionDetail(generics.GenericAPIView):
+    serializer_class = VersionDetailSerializer
+
+    def get(self, request, call, resource, number):
+        resource = reading.get_resource(request.user, call, resource)
+        version = reading.get_version(resource, number)
+        return Response(self.get_serializer(version).data)
+
+
+class VersionRestore(WriteMixin, generics.GenericAPIView):
+    """A new version holding an old one's text; history itself is never rewritten."""
+
+    serializer_class = VersionDetailSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=None, responses={200: VersionDetailSerializer, 201: VersionDetailSerializer}
+    )
+    def post(self, request, call, resource, number):
+        resource = reading.get_resource(request.user, call, resource)
+        reading.get_version(resource, number, with_bulk=False)
+        _ensure_open(resource.call)
+        with _domain_errors():
+            result = editing.restore_version(resource=resource, author=request.user, number=number)
+        return _version_response(request, result)
+
+
+class DiffSerializer(serializers.Serializer):
+    changes = serializers.ListField(child=serializers.DictField())
+
+
+class ResourceDiff(generics.GenericAPIView):
+    serializer_class = DiffSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", int, required=True),
+            OpenApiParameter("to", int, required=True),
+        ]
+    )
+    def get(self, request, call, resource):
+        resource = reading.get_resource(request.user, call, resource)
+        numbers, errors = {}, {}
+        for key in ("from", "to"):
+            raw = request.query_params.get(key, "")
+            if not raw.strip():
+                errors[key] = [_("Give the version number to compare (?from=A&to=B).")]
+                continue
+            try:
+                numbers[key] = reading.check_number(raw, field=key)
+            except ValueError as error:
+                errors[key] = [str(error)]
+        if errors:
+            raise ValidationError(errors)
+        old, new, changes = reading.compare(resource, numbers["from"], numbers["to"])
+        return Response({"from": old.number, "to": new.number, "changes": changes})
+
+
+class CallChanges(generics.GenericAPIView):
+    """Every version saved in a call, newest first: what changed lately, across resources."""
+
+    serializer_class = ChangeSerializer
+    pagination_class = ChangesPagination
+
+    @extend_schema(responses=ChangeSerializer(many=True))
+    def get(self, request, call):
+        call = reading.get_call(request.user, call)
+        page = self.paginate_queryset(reading.recent_changes(call))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class SearchCallSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    summary = serializers.CharField()
+    status = serializers.CharField()
+
+
+class SearchChallengeSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    call = serializers.SlugField(source="call.slug")
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    query = serializers.CharField()
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = serializers.ListField(
+        child=serializers.DictField(), help_text="Every match, each with its `type`."
+    )
+    calls = SearchCallSerializer(many=True)
+    challenges = SearchChallengeSerializer(many=True)
+    resources = ResourceSerializer(many=True)
+
+
+class Search(generics.GenericAPIView):
+    """Calls, challenges and resources matching `?q=`, the best matches first.
+
+    Grouped by kind, and also as one `results` list (each item with its
+    `type`) in the shared list format; at most 20 of each kind, on one page.
+    """
+
+    serializer_class = ResourceSerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter("q", str, required=True)],
+        responses=SearchResultsSerializer,
+    )
+    def get(self, request):
+        results = search.search(
+            user=request.user,
+            q=request.query_params.get("q", ""),
+            resource_queryset=reading.resources(request.user),
+        )
+        context = self.get_serializer_context()
+        calls = SearchCallSerializer(results.calls, many=True).data
+        challenges = SearchChallengeSerializer(results.challenges, many=True).data
+        resources = ResourceSerializer(results.resources, many=True, context=context).data
+        flat = [
+            *({"type": "call", **item} for item in calls),
+            *({"type": "challenge", **item} for item in challenges),
+            *({"type": "resource", **item} for item in resources),
+        ]
+        return Response(
+            {
+                "query": results.query,
+                "count": len(flat),
+                "next": None,
+                "previous": None,
+                "results": flat,
+                "calls": calls,
+                "challenges": challenges,
+                "resources": resources,
+            }
+        )
+
+
+_RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
+
+urlpatterns = [
+    path("calls/<slug:call>/resources", ResourceList.as_view(), name="resource-list"),
+    path(_RESOURCE, ResourceDetail.as_view(), name="resource-detail"),
+    path(f"{_RESOURCE}/versions", VersionList.as_view(), name="version-list"),
+    path(f"{_RESOURCE}/versions/<int:number>", VersionDetail.as_view(), name="version-detail"),
+    path(
+        f"{_RESOURCE}/versions/<int:number>/restore",
+        VersionRestore.as_view(),
+        name="version-restore",
+    ),
+    path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
+    path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),
+    path("search", Search.as_view(), name="search"),
+]

@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class ResourcesConfig(AppConfig):
     name = "resources"
-    verbose_name = _("Communs")
+    verbose_name = _("Commons resources")

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from appel import audit
 from appel.models import Call, Challenge
 
 from . import authorship, licenses
@@ -70,9 +71,31 @@ class EditResult:
     merged: bool = False
 
 
+# Edit summaries are stored in ResourceVersion.comment (500 characters).
+MAX_COMMENT_CHARS = 500
+# "new" is the path of the creation page (calls/<call>/resources/new/): a
+# resource with that slug could never be reached.
+RESERVED_SLUGS = frozenset({"new"})
+
+
 def normalize(text):
     """Browsers send CRLF from textareas; store one kind of line end only."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _check_comment(comment):
+    """A bad edit summary is refused with a sentence, not by the database."""
+    if "\x00" in comment:
+        raise ValidationError({"comment": [_("The summary contains a NUL character.")]})
+    if len(comment) > MAX_COMMENT_CHARS:
+        raise ValidationError(
+            {
+                "comment": [
+                    _("The summary is limited to %(limit)s characters.")
+                    % {"limit": MAX_COMMENT_CHARS}
+                ]
+            }
+        )
 
 
 def _check_text(*, content, title):
@@ -98,6 +121,7 @@ def _unique_slug(call, title):
     taken = set(
         Resource.objects.filter(call=call, slug__startswith=base).values_list("slug", flat=True)
     )
+    taken |= RESERVED_SLUGS
     slug, n = base, 2
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
@@ -161,6 +185,7 @@ def create_resource(
         raise CallNotOpen(call)
     content = normalize(content)
     _check_text(content=content, title=title)
+    _check_comment(comment)
     license = license or call.default_license
     errors = {}
     if reason := licenses.refusal(license):
@@ -176,7 +201,9 @@ def create_resource(
             errors["license"] = [reason]
     if challenge is not None and challenge.call_id != call.pk:
         errors["challenge"] = [_("This challenge belongs to another call.")]
-    if slug and Resource.objects.filter(call=call, slug=slug).exists():
+    if slug in RESERVED_SLUGS:
+        errors["slug"] = [_("“%(slug)s” is reserved: choose another slug.") % {"slug": slug}]
+    elif slug and Resource.objects.filter(call=call, slug=slug).exists():
         errors["slug"] = [_("A resource of this call already uses this slug.")]
     if errors:
         raise ValidationError(errors)
@@ -211,12 +238,17 @@ def create_resource(
 
 
 def _lock(resource):
-    """Lock the resource row for the rest of the transaction and read its latest state."""
-    return (
-        Resource.objects.select_for_update(of=("self",))
-        .select_related("call", "latest_version")
-        .get(pk=resource.pk)
-    )
+    """Lock the resource row for the rest of the transaction, then read its latest state.
+
+    Two statements on purpose: under READ COMMITTED, once the lock is granted
+    PostgreSQL re-reads the locked row but not the rows joined to it, which
+    come from the statement's older snapshot (a version saved meanwhile would
+    be missing, its pointer read as NULL). The second statement sees it.
+    """
+    locked = Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk")
+    if not list(locked):
+        raise Resource.DoesNotExist
+    return Resource.objects.select_related("call", "latest_version").get(pk=resource.pk)
 
 
 @transaction.atomic
@@ -241,6 +273,7 @@ def edit_resource(
     content = normalize(content)
     title = resource.title if title is None else title.strip()
     _check_text(content=content, title=title)
+    _check_comment(comment)
     latest = resource.latest_version
     if base_version is None:
         raise ValidationError({"base_version": [_("The version you started from is required.")]})
@@ -294,5 +327,13 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
         parent=latest,
         runs=old.authorship,
         restored_from=number,
+    )
+    audit.record(
+        call=resource.call,
+        actor=author,
+        action=audit.Action.VERSION_RESTORED,
+        target=resource.slug,
+        restored=number,
+        version=version.number,
     )
     return EditResult(version=version, created=True)

@@ -6,6 +6,8 @@ stored HTML is what pages and the API show. Changing the allowlist below
 means re-rendering what is stored: `python manage.py rerender_markdown`.
 """
 
+import ctypes
+import html
 import threading
 from urllib.parse import urlsplit
 
@@ -26,6 +28,14 @@ ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 _CLASSES = {"toc", "footnote", "footnote-ref", "footnote-backref"}
 
 
+def _split(url):
+    """urlsplit, or None for what it cannot parse (such as "https://[x"): never an error."""
+    try:
+        return urlsplit(url.strip())
+    except ValueError:
+        return None
+
+
 def _allowed_attribute(tag, name, value):
     if name in {"title"}:
         return True
@@ -38,7 +48,8 @@ def _allowed_attribute(tag, name, value):
     if tag == "img":
         if name == "src":
             # Images only from https: no tracking over http, no data: payloads.
-            return urlsplit(value.strip()).scheme.lower() == "https"
+            parts = _split(value)
+            return parts is not None and parts.scheme.lower() == "https"
         return name in {"alt", "width", "height"}
     if tag in {"th", "td"}:
         return name in {"align", "colspan", "rowspan"}
@@ -54,22 +65,24 @@ class _ExternalLinkFilter(Filter):
         for token in super().__iter__():
             if token["type"] == "StartTag" and token["name"] == "a":
                 attrs = token["data"]
-                href = attrs.get((None, "href"), "")
-                if urlsplit(href).scheme.lower() in {"http", "https"}:
+                href = _split(attrs.get((None, "href"), ""))
+                # "//host/path" leaves the site too, without a scheme.
+                if href is None or href.scheme.lower() in {"http", "https"} or href.netloc:
                     attrs[(None, "rel")] = "nofollow ugc noopener"
                 else:
                     attrs.pop((None, "rel"), None)
             yield token
 
 
-_cleaner = bleach.sanitizer.Cleaner(
-    tags=ALLOWED_TAGS,
-    attributes=_allowed_attribute,
-    protocols=ALLOWED_PROTOCOLS,
-    strip=False,  # disallowed markup is shown as text: nothing typed is silently lost
-    strip_comments=True,
-    filters=[_ExternalLinkFilter],
-)
+def _new_cleaner():
+    return bleach.sanitizer.Cleaner(
+        tags=ALLOWED_TAGS,
+        attributes=_allowed_attribute,
+        protocols=ALLOWED_PROTOCOLS,
+        strip=False,  # disallowed markup is shown as text: nothing typed is silently lost
+        strip_comments=True,
+        filters=[_ExternalLinkFilter],
+    )
 
 
 def _slugify_heading(value, separator):
@@ -93,8 +106,68 @@ def _converter():
     return md.reset()
 
 
+def _cleaner():
+    """One cleaner per thread: bleach's keeps parser state between calls."""
+    cleaner = getattr(_local, "cleaner", None)
+    if cleaner is None:
+        cleaner = _local.cleaner = _new_cleaner()
+    return cleaner
+
+
+# Some texts make Python-Markdown work in quadratic time (thousands of "["
+# never closed: 8,000 of them take 30 s, a megabyte of them hours), and a save
+# renders while it holds the resource's row lock. Past this many seconds the
+# rendering is stopped and the text is shown as typed instead.
+RENDER_SECONDS = 20
+
+
+class _Overtime(Exception):
+    """Raised inside the rendering thread once its time is up."""
+
+
+def _within(seconds, work):
+    """work(), interrupted by _Overtime after `seconds`.
+
+    A timer thread raises the exception in this thread (CPython's async
+    exceptions): no cost while rendering, unlike a trace function. The lock
+    makes sure it can never fire once work() is over.
+    """
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    state = {"done": False, "fired": False}
+    raise_in = ctypes.pythonapi.PyThreadState_SetAsyncExc
+
+    def fire():
+        with lock:
+            if not state["done"]:
+                state["fired"] = True
+                raise_in(ctypes.c_ulong(ident), ctypes.py_object(_Overtime))
+
+    timer = threading.Timer(seconds, fire)
+    timer.daemon = True
+    timer.start()
+    try:
+        return work()
+    finally:
+        with lock:
+            state["done"] = True
+            if state["fired"]:
+                raise_in(ctypes.c_ulong(ident), None)  # not delivered yet: withdrawn
+        timer.cancel()
+
+
+def _unformatted(text):
+    """The text as typed, escaped: what readers get when it cannot be rendered in time."""
+    return f"<pre>{html.escape(text, quote=False)}</pre>"
+
+
 def render_markdown(text):
     """Markdown -> sanitized HTML. Safe to mark safe; never call it per request."""
     if not text:
         return ""
-    return _cleaner.clean(_converter().convert(text))
+    try:
+        return _within(RENDER_SECONDS, lambda: _cleaner().clean(_converter().convert(text)))
+    except _Overtime:
+        # Stopped midway: start the next text with a fresh converter and cleaner.
+        _local.md = _local.cleaner = None
+        return _unformatted(text)

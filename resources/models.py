@@ -133,6 +133,11 @@ class ResourceVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["resource", "number"], name="version_number_unique")
         ]
+        # A call's recent changes are sorted on this index alone (reading.ChangesPaginator),
+        # never on whole version rows.
+        indexes = [
+            models.Index(fields=["resource", "-created_at"], name="version_resource_created")
+        ]
 
     def __str__(self):
         return f"{self.resource} v{self.number}"

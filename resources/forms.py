@@ -1,0 +1,77 @@
+"""Forms of the resource pages. They check shapes; resources/editing.py checks the rules."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .editing import MAX_COMMENT_CHARS
+
+MARKDOWN_HELP = _("Markdown: see the cheat sheet next to the editor.")
+
+
+class _TextFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    content = forms.CharField(
+        label=_("Text"),
+        required=False,
+        strip=False,  # the text is stored exactly as typed
+        widget=forms.Textarea(attrs={"rows": 24, "spellcheck": "true"}),
+        help_text=MARKDOWN_HELP,
+    )
+    comment = forms.CharField(
+        label=_("Edit summary"),
+        required=False,
+        max_length=MAX_COMMENT_CHARS,
+        help_text=_("Say briefly what you changed and why: reviewers read it first."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The editor script finds the text and its preview by these attributes.
+        self.fields["content"].widget.attrs["data-editor"] = ""
+        self.fields["content"].widget.attrs["aria-describedby"] = (
+            f"{self['content'].auto_id}_helptext markdownHelp"
+        )
+
+
+class ResourceCreateForm(_TextFields):
+    field_order = ["title", "challenge", "license", "slug", "content", "comment"]
+
+    challenge = forms.ModelChoiceField(
+        label=_("Challenge"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        empty_label=_("No particular challenge"),
+        help_text=_("The challenge (défi) of the call this resource answers."),
+    )
+    license = forms.ChoiceField(
+        label=_("License"),
+        help_text=_("Anyone may reuse the resource under this open license."),
+    )
+    slug = forms.SlugField(
+        label=_("Address"),
+        max_length=80,
+        required=False,
+        help_text=_("Letters, digits and hyphens; left empty, it is made from the title."),
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = call.challenges.all()
+        self.fields["license"].choices = [
+            (lic.id, f"{lic.name} ({lic.id})") for lic in call.allowed_license_objects()
+        ]
+        self.fields["license"].initial = call.default_license
+
+
+class ResourceEditForm(_TextFields):
+    # The version the editor started from: how a stale edit is detected and merged.
+    base_version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The version you started from is missing: open the editor again."),
+            "invalid": _("The version you started from is not valid: open the editor again."),
+            "min_value": _("The version you started from is not valid: open the editor again."),
+        },
+    )

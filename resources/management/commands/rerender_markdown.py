@@ -1,0 +1,77 @@
+"""Run after changing the Markdown extensions or the HTML allowlist in resources/markup.py.
+
+Pages show HTML rendered once at save; this command brings what is stored
+in line with the current rules: every version of every resource, and the
+descriptions and comments of the other apps.
+"""
+
+from django.apps import apps
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from resources.markup import render_markdown
+from resources.models import ResourceVersion
+from resources.reading import load_contents
+
+# Other apps' stored Markdown, named rather than imported (resources never
+# imports contributions): (app, model, Markdown field, HTML field).
+OTHER_SOURCES = [
+    ("appel", "Call", "description", "description_html"),
+    ("appel", "Challenge", "description", "description_html"),
+    ("contributions", "Review", "comment", "comment_html"),
+]
+
+
+def _batches(queryset, size):
+    """Rows by ascending pk, `size` at a time, without OFFSET and without holding them all."""
+    last = 0
+    while batch := list(queryset.filter(pk__gt=last).order_by("pk")[:size]):
+        yield batch
+        last = batch[-1].pk
+
+
+class Command(BaseCommand):
+    help = (
+        "Re-renders the stored HTML of every resource version, call, challenge and review "
+        "with the current Markdown rules (run it after changing resources/markup.py)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--batch-size",
+            type=int,
+            default=100,
+            help="Rows read and written at once (texts go up to 1 MB each).",
+        )
+
+    def handle(self, *args, batch_size, **options):
+        if batch_size < 1:
+            raise CommandError("--batch-size must be 1 or more.")
+        # ResourceVersion is metadata, not a versioned model: writing its HTML
+        # with bulk_update leaves the reversion snapshots untouched, as it should.
+        versions = ResourceVersion.objects.only("pk", "revision_id", "resource_id", "html")
+        self._rerender(versions, "versions", batch_size, source=None, target="html")
+        for app_label, model_name, source, target in OTHER_SOURCES:
+            if not apps.is_installed(app_label):
+                continue
+            model = apps.get_model(app_label, model_name)
+            queryset = model._default_manager.only("pk", source, target)
+            label = str(model._meta.verbose_name_plural)
+            self._rerender(queryset, label, batch_size, source=source, target=target)
+
+    def _rerender(self, queryset, label, batch_size, *, source, target):
+        changed = total = 0
+        for batch in _batches(queryset, batch_size):
+            if source is None:
+                load_contents(batch)
+            stale = []
+            for row in batch:
+                html = render_markdown(row.content if source is None else getattr(row, source))
+                if html != getattr(row, target):
+                    setattr(row, target, html)
+                    stale.append(row)
+            with transaction.atomic():
+                type(batch[0])._default_manager.bulk_update(stale, [target])
+            changed += len(stale)
+            total += len(batch)
+        self.stdout.write(f"{label}: {changed} of {total} re-rendered.")

@@ -1,0 +1,373 @@
+"""Web pages of resources: list, proposal, reading, editing, history, diffs, search.
+
+Reads go through resources/reading.py and every write through
+resources/editing.py, which the API calls too; a view loads, asks, and
+explains the answer. Nothing typed is lost: a refused edit comes back in
+the form, a conflicting one with the newer text beside it to merge by hand.
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from appel.ratelimit import limit_posts
+
+from . import editing, reading, search
+from .diff import word_diff
+from .forms import ResourceCreateForm, ResourceEditForm
+from .markup import render_markdown
+
+LIST_PAGE_SIZE = 50
+SORTS = {"recent": ("-updated_at", "-pk"), "title": ("title", "pk")}
+
+
+def _read_only_reason(call):
+    """Why nothing can be changed in this call (the editing module's sentence), or ""."""
+    return "" if call.is_open else str(editing.CallNotOpen(call))
+
+
+def _read_only(request, call):
+    """Say why on the next page, where the visitor is sent back to read."""
+    messages.warning(request, _read_only_reason(call))
+
+
+def _preview(request):
+    """The posted text rendered as it would be saved; None when it is over the size limit."""
+    content = editing.normalize(request.POST.get("content", ""))
+    if len(content.encode("utf-8", "surrogatepass")) > settings.MAX_CONTENT_BYTES:
+        return None
+    return render_markdown(content)
+
+
+@require_GET
+def resource_list(request, call):
+    call = reading.get_call(request.user, call)
+    challenges = list(call.challenges.all())
+    selected = next((c for c in challenges if c.slug == request.GET.get("challenge")), None)
+    sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
+    queryset = reading.resources_of(call, reading.resources(request.user)).order_by(*SORTS[sort])
+    if selected:
+        queryset = queryset.filter(challenge=selected)
+    q = search.clean_query(request.GET.get("q"))
+    page = Paginator(search.filter_resources(queryset, q), LIST_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    for resource in page:
+        resource.call = call
+    ctx = {
+        "call": call,
+        "challenges": challenges,
+        "selected": selected,
+        "sort": sort,
+        "q": q,
+        "page": page,
+        "read_only": _read_only_reason(call),
+    }
+    return render(request, "resources/resource_list.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@limit_posts("edit")
+def resource_create(request, call):
+    call = reading.get_call(request.user, call)
+    if not call.is_open:
+        _read_only(request, call)
+        return redirect("resources:resource-list", call.slug)
+    form = ResourceCreateForm(
+        request.POST or None, call=call, initial={"challenge": request.GET.get("challenge")}
+    )
+    preview, previewing = None, request.method == "POST" and "preview" in request.POST
+    if previewing:
+        form = ResourceCreateForm(call=call, initial=request.POST.dict())
+        preview = _preview(request)
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            version = editing.create_resource(
+                call=call,
+                author=request.user,
+                title=data["title"],
+                content=data["content"],
+                license=data["license"],
+                challenge=data["challenge"],
+                slug=data["slug"] or None,
+                comment=data["comment"],
+            )
+        except editing.CallNotOpen:
+            _read_only(request, call)
+            return redirect("resources:resource-list", call.slug)
+        except editing.ContentTooLarge as error:
+            form.add_error("content", str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Your resource is published as version 1."))
+            return redirect(version.resource)
+    ctx = {
+        "call": call,
+        "form": form,
+        "preview": preview,
+        "preview_failed": previewing and preview is None,
+    }
+    return render(request, "resources/resource_create.html", ctx)
+
+
+@require_GET
+def resource_detail(request, call, resource):
+    """The stable text by default, as readers should see it; pending changes are one click away."""
+    resource = reading.get_resource(request.user, call, resource, with_versions=True)
+    latest, stable = resource.latest_version, resource.stable_version
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "version": resource.displayed_version,
+        "latest": latest,
+        "stable": stable,
+        # Numbers run without gaps: the versions saved since the stable one.
+        "waiting": latest.number - stable.number if stable else 0,
+        "read_only": _read_only_reason(resource.call),
+    }
+    return render(request, "resources/resource_detail.html", ctx)
+
+
+def _conflict_page(request, resource, conflict, comment):
+    """The editor's own text kept, the newer one shown beside it, and how they differ.
+
+    The form now starts from the latest version, so saving the merged text
+    is accepted as a normal edit.
+    """
+    latest = conflict.latest
+    form = ResourceEditForm(
+        initial={
+            "title": conflict.title,
+            "content": conflict.content,
+            "comment": comment,
+            "base_version": latest.number,
+        }
+    )
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "form": form,
+        "conflict": conflict,
+        "latest": latest,
+        "changes": word_diff(latest.content, conflict.content),
+    }
+    return render(request, "resources/resource_edit.html", ctx, status=409)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@limit_posts("edit")
+def resource_edit(request, call, resource):
+    resource = reading.get_resource(request.user, call, resource, with_content=True)
+    if not resource.call.is_open:
+        _read_only(request, resource.call)
+        return redirect(resource)
+    latest = resource.latest_version
+    preview, previewing = None, "preview" in request.POST
+    if request.method == "GET":
+        form = ResourceEditForm(
+            initial={
+                "title": resource.title,
+                "content": resource.content,
+                "base_version": latest.number,
+            }
+        )
+    elif previewing:
+        form = ResourceEditForm(initial=request.POST.dict())
+        preview = _preview(request)
+    else:
+        form = ResourceEditForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                result = editing.edit_resource(
+                    resource=resource,
+                    author=request.user,
+                    content=data["content"],
+                    base_version=data["base_version"],
+                    title=data["title"],
+                    comment=data["comment"],
+                )
+            except editing.EditConflict as conflict:
+                return _conflict_page(request, resource, conflict, data["comment"])
+            except editing.CallNotOpen:
+                _read_only(request, resource.call)
+                return redirect(resource)
+            except editing.ContentTooLarge as error:
+                form.add_error("content", str(error))
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                return _after_edit(request, resource, result)
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "form": form,
+        "preview": preview,
+        "preview_failed": previewing and preview is None,
+    }
+    return render(request, "resources/resource_edit.html", ctx)
+
+
+def _after_edit(request, resource, result):
+    number = result.version.number
+    if not result.created:
+        messages.info(
+            request, _("No change: the text is the same as version %(n)s.") % {"n": number}
+        )
+        return redirect(resource)
+    if result.merged:
+        messages.success(
+            request,
+            _(
+                "Saved as version %(n)s, merged with changes others saved meanwhile "
+                "in other parts of the text."
+            )
+            % {"n": number},
+        )
+    else:
+        messages.success(request, _("Saved as version %(n)s.") % {"n": number})
+    result.version.resource = resource
+    return redirect(result.version)
+
+
+@require_GET
+def resource_history(request, call, resource):
+    resource = reading.get_resource(request.user, call, resource)
+    page = reading.history_paginator(resource).get_page(request.GET.get("page"))
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "page": page,
+        # Preselected for comparison: the newest version of the page and its parent.
+        "default_from": page[0].number - 1 if page else None,
+        "can_restore": request.user.is_authenticated and resource.call.is_open,
+        "read_only": _read_only_reason(resource.call),
+    }
+    return render(request, "resources/resource_history.html", ctx)
+
+
+@require_GET
+def version_detail(request, call, resource, number):
+    resource = reading.get_resource(request.user, call, resource)
+    version = reading.get_version(resource, number)
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "version": version,
+        "reviews": list(reading.reviews_of(version)),
+        "can_restore": request.user.is_authenticated and resource.call.is_open,
+        "read_only": _read_only_reason(resource.call),
+    }
+    return render(request, "resources/version_detail.html", ctx)
+
+
+def _number(request, key, label, default, errors):
+    raw = request.GET.get(key, "").strip()
+    if not raw:
+        return default
+    try:
+        return reading.check_number(raw, field=label)
+    except ValueError as error:
+        errors.append(str(error))
+        return None
+
+
+@require_GET
+def resource_diff(request, call, resource):
+    """Two versions word by word; without numbers, the latest against its parent."""
+    resource = reading.get_resource(request.user, call, resource)
+    latest = resource.latest_version.number
+    errors = []
+    new = _number(request, "to", _("The “to” version"), latest, errors)
+    old = _number(request, "from", _("The “from” version"), max((new or latest) - 1, 1), errors)
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "latest": latest,
+        "errors": errors,
+        # What was typed, shown back in the form next to the error.
+        "raw_from": request.GET.get("from", ""),
+        "raw_to": request.GET.get("to", ""),
+    }
+    if errors:
+        return render(request, "resources/resource_diff.html", ctx, status=400)
+    old, new, changes = reading.compare(resource, old, new)
+    ctx.update({"old": old, "new": new, "changes": changes})
+    return render(request, "resources/resource_diff.html", ctx)
+
+
+@require_POST
+@login_required
+@limit_posts("edit")
+def version_restore(request, call, resource, number):
+    """Restoring adds a version with the old text: nothing in the history is rewritten."""
+    resource = reading.get_resource(request.user, call, resource)
+    reading.get_version(resource, number, with_bulk=False)
+    try:
+        result = editing.restore_version(resource=resource, author=request.user, number=number)
+    except editing.CallNotOpen:
+        _read_only(request, resource.call)
+        return redirect(resource)
+    if not result.created:
+        messages.info(
+            request,
+            _("Version %(n)s already holds the current text: nothing to restore.") % {"n": number},
+        )
+        return redirect("resources:resource-history", resource.call.slug, resource.slug)
+    messages.success(
+        request,
+        _("Version %(old)s restored as version %(new)s.")
+        % {"old": number, "new": result.version.number},
+    )
+    result.version.resource = resource
+    return redirect(result.version)
+
+
+@require_POST
+@limit_posts("api")
+def markdown_preview(request):
+    """The live preview of the editor: the renderer of the save, so what you see is what is kept.
+
+    Signed-in editors only (it spends server time); the answer is a sanitized
+    fragment the editor script puts in place.
+    """
+    if not request.user.is_authenticated:
+        raise PermissionDenied
+    html = _preview(request)
+    if html is None:
+        return HttpResponse(
+            _("The text is over the size limit: no preview."),
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )
+    return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+
+@require_GET
+def search_page(request):
+    results = search.search(
+        user=request.user,
+        q=request.GET.get("q", ""),
+        resource_queryset=reading.resources(request.user),
+    )
+    return render(request, "resources/search.html", {"results": results})
+
+
+@require_GET
+def call_changes(request, call):
+    call = reading.get_call(request.user, call)
+    changes = reading.ChangesPaginator(reading.recent_changes(call), LIST_PAGE_SIZE)
+    page = changes.get_page(request.GET.get("page"))
+    for version in page:
+        version.resource.call = call
+    return render(request, "resources/call_changes.html", {"call": call, "page": page})

@@ -1,0 +1,200 @@
+"""Proposing and editing through the pages: saves, previews, conflicts, refusals."""
+
+import re
+from html import unescape
+
+import pytest
+
+from appel.models import Call
+from resources.models import Resource, ResourceVersion
+
+from .conftest import BASE, SLUG
+
+CREATE = "/calls/eau/resources/new/"
+PAGE = f"/calls/eau/resources/{SLUG}/"
+EDIT = f"{PAGE}edit/"
+
+
+def textarea(html, name="content"):
+    """The text a textarea holds, as the browser will show it."""
+    match = re.search(rf'<textarea name="{name}"[^>]*>\n?(.*?)</textarea>', html, re.S)
+    return unescape(match.group(1))
+
+
+def hidden(html, name):
+    return re.search(rf'<input type="hidden" name="{name}" value="([^"]*)"', html).group(1)
+
+
+def count():
+    return ResourceVersion.objects.count()
+
+
+@pytest.fixture
+def bob_client(client, bob):
+    client.force_login(bob)
+    return client
+
+
+@pytest.fixture
+def charlie_client(client, charlie):
+    client.force_login(charlie)
+    return client
+
+
+def test_it_proposes_a_resource(call, bob_client):
+    page = bob_client.get(CREATE, {"challenge": "nappes"}).content.decode()
+    assert '<option value="nappes" selected>' in page
+    assert '<option value="etalab-2.0" selected>' in page and "CC-BY-SA-4.0" in page
+    assert "/static/js/editor.js" in page and "Markdown cheat sheet" in page
+    response = bob_client.post(
+        CREATE,
+        {
+            "title": "Carte des puits",
+            "challenge": "nappes",
+            "license": "CC-BY-4.0",
+            "content": "# Carte\r\n\r\nTexte.\r\n",
+            "comment": "premier jet",
+        },
+    )
+    assert response.status_code == 302 and response["Location"] == PAGE
+    resource = Resource.objects.get(slug=SLUG)
+    assert resource.license == "CC-BY-4.0" and resource.challenge.slug == "nappes"
+    assert resource.latest_version.content == "# Carte\n\nTexte.\n"
+    assert resource.latest_version.comment == "premier jet"
+
+
+def test_it_explains_a_refused_proposal_and_keeps_the_text(call, bob_client):
+    text = "Mon texte  \n"
+    response = bob_client.post(CREATE, {"title": "", "license": "MIT", "content": text})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="errorlist"' in html and textarea(html) == text
+    taken = bob_client.post(CREATE, {"title": "Nouveau", "slug": "new", "license": "etalab-2.0"})
+    assert "reserved" in taken.content.decode()
+    assert count() == 0
+
+
+def test_it_sends_visitors_to_log_in_before_editing(resource, client):
+    for url in (CREATE, EDIT):
+        response = client.get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith("/accounts/login/?next=")
+    assert client.post(EDIT, {"content": "x", "base_version": 1}).status_code == 302
+    assert count() == 1
+
+
+def test_it_fills_the_editor_with_the_latest_version(resource, charlie_client):
+    html = charlie_client.get(EDIT).content.decode()
+    assert textarea(html) == BASE
+    assert hidden(html, "base_version") == "1"
+    assert 'data-preview-url="/preview/"' in html and "data-unsaved-warning" in html
+    assert "Licence Ouverte / Open Licence 2.0" in html  # the license, on every page
+
+
+def test_it_saves_an_edit_and_shows_the_new_version(resource, charlie_client):
+    data = {"title": "Carte des puits", "content": BASE + "\nAjout.\n", "base_version": 1}
+    response = charlie_client.post(EDIT, {**data, "comment": "ajout"}, follow=True)
+    assert response.redirect_chain[-1][0] == f"{PAGE}versions/2/"
+    assert "Saved as version 2." in response.content.decode()
+    version = ResourceVersion.objects.get(number=2)
+    assert (version.author.username, version.comment) == ("charlie", "ajout")
+    same = charlie_client.post(EDIT, {**data, "base_version": 2}, follow=True)
+    assert "No change" in same.content.decode() and count() == 2
+
+
+def test_it_merges_an_edit_from_an_older_version(resource, charlie, charlie_client):
+    from resources import editing
+
+    editing.edit_resource(
+        resource=resource, author=charlie, content=BASE.replace("Premier", "Un"), base_version=1
+    )
+    data = {"title": "Carte des puits", "content": BASE.replace("Deuxième", "Second")}
+    response = charlie_client.post(EDIT, {**data, "base_version": 1}, follow=True)
+    assert "merged" in response.content.decode()
+    assert "Un paragraphe." in ResourceVersion.objects.get(number=3).content
+
+
+def test_it_keeps_the_editors_own_text_when_edits_conflict(resource, bob, charlie_client):
+    from resources import editing
+
+    theirs = BASE.replace("Premier", "Un")
+    editing.edit_resource(resource=resource, author=bob, content=theirs, base_version=1)
+    mine = BASE.replace("Premier", "Le tout premier")
+    response = charlie_client.post(
+        EDIT,
+        {"title": "Carte des puits", "content": mine, "comment": "ma version", "base_version": 1},
+    )
+    html = response.content.decode()
+    assert response.status_code == 409
+    assert textarea(html) == mine  # their own text, untouched
+    assert hidden(html, "base_version") == "2"  # saving again starts from the latest
+    assert textarea(html.replace('id="latestText" readonly', 'name="latest"'), "latest") == theirs
+    assert '<del><span class="visually-hidden">deleted: </span>Un</del>' in html
+    assert '<ins><span class="visually-hidden">inserted: </span>Le tout premier</ins>' in html
+    assert 'value="ma version"' in html
+    assert count() == 2
+    # Saving the hand-merged text from there is accepted.
+    merged = {"title": "Carte des puits", "content": mine, "base_version": 2}
+    assert charlie_client.post(EDIT, merged).status_code == 302
+    assert ResourceVersion.objects.get(number=3).content == mine
+
+
+def test_it_explains_texts_over_the_limit_and_keeps_them(resource, charlie_client):
+    text = "a" * 1_000_001
+    data = {"title": "Carte des puits", "content": text, "base_version": 1}
+    response = charlie_client.post(EDIT, data)
+    html = response.content.decode()
+    assert response.status_code == 200 and "the limit is 1000000 bytes" in html
+    assert textarea(html) == text
+    assert count() == 1
+
+
+@pytest.mark.parametrize("base_version", ["", "abc", "0"])
+def test_it_explains_a_missing_or_broken_base_version(resource, charlie_client, base_version):
+    data = {"title": "Carte des puits", "content": "Autre.\n", "base_version": base_version}
+    html = charlie_client.post(EDIT, data).content.decode()
+    assert "The version you started from" in html
+    assert textarea(html) == "Autre.\n"
+    assert count() == 1
+
+
+def test_it_previews_without_javascript(resource, charlie_client):
+    data = {"title": "Carte", "content": "## Vu\n\n<script>x</script>", "base_version": 1}
+    html = charlie_client.post(EDIT, {**data, "preview": "1"}).content.decode()
+    assert '<h2 id="vu">Vu</h2>' in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert textarea(html) == data["content"] and hidden(html, "base_version") == "1"
+    assert 'class="errorlist"' not in html
+    assert count() == 1
+
+
+def test_it_renders_the_live_preview_for_signed_in_editors(charlie_client, call):
+    response = charlie_client.post("/preview/", {"content": "# T\n\n[x](javascript:alert(1))"})
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/html")
+    assert response.content.decode() == '<h1 id="t">T</h1>\n<p><a>x</a></p>'
+    assert charlie_client.get("/preview/").status_code == 405
+    big = charlie_client.post("/preview/", {"content": "a" * 1_000_001})
+    assert big.status_code == 413
+
+
+def test_it_keeps_the_preview_to_signed_in_users(client, call):
+    assert client.post("/preview/", {"content": "x"}).status_code == 403
+
+
+def test_it_keeps_closed_calls_read_only(resource, charlie_client):
+    resource.call.status = Call.Status.CLOSED
+    resource.call.save()
+    data = {"title": "Carte des puits", "content": "Autre.\n", "base_version": 1}
+    response = charlie_client.post(EDIT, data, follow=True)
+    assert "can be read but not changed" in response.content.decode()
+    assert charlie_client.get(CREATE).status_code == 302
+    assert count() == 1
+
+
+def test_it_requires_csrf_tokens(resource, charlie):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(charlie)
+    data = {"title": "T", "content": "x", "base_version": 1}
+    assert client.post(EDIT, data).status_code == 403
+    assert client.post("/preview/", {"content": "x"}).status_code == 403

@@ -1,0 +1,119 @@
+"""Page costs do not follow history length, and reading never renders Markdown again."""
+
+from unittest import mock
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from resources import markup
+
+from .conftest import SLUG, grow
+
+PAGE = f"/calls/eau/resources/{SLUG}/"
+HISTORY = f"{PAGE}history/"
+API = f"/api/v1/calls/eau/resources/{SLUG}"
+
+# (url, queries for an anonymous visitor)
+COSTS = [
+    (PAGE, 2),  # the resource with both versions joined, the credit panel's authors
+    (HISTORY, 2),  # the resource, one page of versions
+    (f"{HISTORY}?page=2", 2),
+    (f"{HISTORY}?page=last", 2),
+    (f"{PAGE}versions/2/", 3),  # the resource, the version, its reviews
+    (f"{PAGE}diff/?from=1&to=3", 3),  # the resource, both versions, both texts
+    (API, 1),
+    (f"{API}/versions", 2),
+    (f"{API}/versions?page=last", 2),
+    (f"{API}/versions/2", 4),  # the resource, the version, its text, its reviews
+]
+
+
+@pytest.fixture(params=[3, 300], ids=["3-versions", "300-versions"])
+def history(request, resource, charlie):
+    grow(resource, charlie, request.param - 1)
+    assert resource.latest_version.number == request.param
+    return resource
+
+
+def test_it_reads_a_resource_in_a_fixed_number_of_queries(
+    history, client, django_assert_num_queries
+):
+    for url, queries in COSTS:
+        with django_assert_num_queries(queries):
+            response = client.get(url)
+        assert response.status_code == 200, url
+
+
+def test_it_costs_a_signed_in_visitor_two_more_queries(
+    history, client, bob, django_assert_num_queries
+):
+    client.force_login(bob)
+    with django_assert_num_queries(4):  # + the session and the user
+        assert client.get(PAGE).status_code == 200
+
+
+def test_it_pages_the_history_by_version_number_not_offset(resource, charlie, client):
+    grow(resource, charlie, 120)  # 121 versions: pages of 50, 50, 21
+    with CaptureQueriesContext(connection) as queries:
+        last = client.get(f"{HISTORY}?page=3")
+    assert [v.number for v in last.context["page"]] == list(range(21, 0, -1))
+    assert not any("OFFSET" in q["sql"].upper() for q in queries.captured_queries)
+    first = client.get(HISTORY).context["page"]
+    assert [v.number for v in first][:2] == [121, 120] and len(first) == 50
+
+
+def test_it_never_renders_markdown_to_show_a_page(resource, charlie, client, bob):
+    grow(resource, charlie, 2)
+    client.force_login(bob)
+    boom = AssertionError("Markdown rendered while reading")
+    pages = [
+        PAGE,
+        HISTORY,
+        f"{PAGE}versions/1/",
+        f"{PAGE}diff/?from=1&to=3",
+        f"{PAGE}edit/",
+        "/calls/eau/resources/",
+        "/calls/eau/changes/",
+        "/search/?q=carte",
+        API,
+        f"{API}/versions",
+        f"{API}/versions/2",
+        f"{API}/diff?from=1&to=2",
+    ]
+    with (
+        mock.patch.object(markup, "_converter", side_effect=boom),
+        mock.patch.object(markup, "_cleaner", side_effect=boom),
+    ):
+        for url in pages:
+            assert client.get(url).status_code == 200, url
+        # The patch is where rendering happens: the preview does render.
+        with pytest.raises(AssertionError, match="rendered while reading"):
+            client.post("/preview/", {"content": "# x"})
+
+
+def test_it_lists_resources_and_changes_in_a_fixed_number_of_queries(
+    resource, call, bob, charlie, client, django_assert_num_queries
+):
+    from resources import editing
+
+    lists = [
+        ("/calls/eau/resources/", 4),  # the call, its challenges, a count, one page
+        ("/calls/eau/changes/", 4),  # the call, a count, the page's ids, its rows
+        ("/api/v1/calls/eau/resources", 3),
+        ("/api/v1/calls/eau/changes", 4),
+        ("/search/?q=carte", 3),
+        ("/api/v1/search?q=carte", 3),
+    ]
+    for url, queries in lists:
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
+    source = resource.latest_version
+    for n in range(6):
+        version = editing.create_resource(
+            call=call, author=bob, title=f"Carte {n}", content="x", derived_from=source
+        )
+        grow(version.resource, charlie, 2)
+    for url, queries in lists:
+        with django_assert_num_queries(queries):
+            assert client.get(url).status_code == 200
