@@ -18,22 +18,28 @@ def _lines(text):
     return text.splitlines(keepends=True)
 
 
-def two_level_opcodes(a, b, tokenize):
+def two_level_opcodes(a, b, tokenize, whole=None):
     """Yield (op, a_tokens, b_tokens) with op in equal/insert/delete/replace.
 
     Lines are matched first; a run of replaced lines is then compared token by
-    token with `tokenize`. Concatenating the a-sides gives tokenize(a), the
-    b-sides tokenize(b), as long as tokenize never joins across a line end.
+    token with `tokenize`. Runs of whole lines (equal, inserted, deleted) are
+    cut with `whole` (default: `tokenize`); a caller that only needs their
+    text passes `lambda text: [text]` and skips tokenizing most of a long
+    document. Concatenating the a-sides gives a, the b-sides b (as tokens),
+    as long as tokenize never joins across a line end.
     """
+    whole = whole or tokenize
     a_lines, b_lines = _lines(a), _lines(b)
-    for tag, i1, i2, j1, j2 in SequenceMatcher(
-        None, a_lines, b_lines, autojunk=False
-    ).get_opcodes():
+    # Lines frequent in the text (blank lines, table rules, "- a" items) are
+    # difflib's "popular" junk: matches do not start on them but extend over
+    # them, which keeps the line pass near linear on long documents.
+    lines = SequenceMatcher(None, a_lines, b_lines, autojunk=True)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        if tag != "replace":
+            yield tag, whole("".join(a_lines[i1:i2])), whole("".join(b_lines[j1:j2]))
+            continue
         a_tokens = tokenize("".join(a_lines[i1:i2]))
         b_tokens = tokenize("".join(b_lines[j1:j2]))
-        if tag != "replace":
-            yield tag, a_tokens, b_tokens
-            continue
         matcher = SequenceMatcher(None, a_tokens, b_tokens, autojunk=False)
         for sub, k1, k2, l1, l2 in matcher.get_opcodes():
             yield sub, a_tokens[k1:k2], b_tokens[l1:l2]
@@ -48,15 +54,16 @@ def word_diff(a, b):
     changes = []
 
     def add(op, tokens):
-        if not tokens:
-            return
         text = "".join(tokens)
+        if not text:
+            return
         if changes and changes[-1]["op"] == op:
             changes[-1]["text"] += text
         else:
             changes.append({"op": op, "text": text})
 
-    for tag, a_tokens, b_tokens in two_level_opcodes(a, b, _DISPLAY_TOKEN.findall):
+    pieces = two_level_opcodes(a, b, _DISPLAY_TOKEN.findall, whole=lambda text: [text])
+    for tag, a_tokens, b_tokens in pieces:
         if tag == "equal":
             add("equal", a_tokens)
         else:

@@ -136,7 +136,9 @@ class ResourceVersion(models.Model):
         # A call's recent changes are sorted on this index alone (reading.ChangesPaginator),
         # never on whole version rows.
         indexes = [
-            models.Index(fields=["resource", "-created_at"], name="version_resource_created")
+            models.Index(fields=["resource", "-created_at"], name="version_resource_created"),
+            # Credits and call statistics read (resource, number, author) of many versions.
+            models.Index(fields=["resource", "number", "author"], name="version_resource_author"),
         ]
 
     def __str__(self):

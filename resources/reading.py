@@ -129,10 +129,11 @@ def load_contents(versions):
     versions = [v for v in versions if "content" not in v.__dict__]
     if not versions:
         return
+    # Each of these revisions holds one snapshot, the resource's: no need to
+    # join content types (on SQLite that join scans every snapshot of the site).
     snapshots = Version.objects.filter(
         revision_id__in=[v.revision_id for v in versions],
-        content_type__app_label="resources",
-        content_type__model="resource",
+        object_id__in={str(v.resource_id) for v in versions},
     ).only("revision_id", "object_id", "serialized_data", "format", "content_type")
     by_key = {(s.revision_id, s.object_id): s for s in snapshots}
     for version in versions:
