@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AppelConfig(AppConfig):
     name = "appel"
-    verbose_name = _("Appels à communs")
+    verbose_name = _("Calls for commons")

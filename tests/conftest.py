@@ -22,6 +22,16 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default(settings):
+    """Tests read English sentences; the product's default stays French.
+
+    Tests of the French interface send Accept-Language: fr or set
+    LANGUAGE_CODE back to "fr" themselves.
+    """
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture(autouse=True)
 def _rate_limits_off(settings):
     """Tests that check rate limits turn them back on explicitly."""
     settings.RATE_LIMITS_ENABLED = False

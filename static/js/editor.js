@@ -100,6 +100,7 @@
   function toolbar(form, textarea) {
     const bar = form.querySelector(`[data-toolbar-for="${textarea.id}"]`);
     if (!bar) return;
+    textarea.before(bar); // between the label and the text, where the eye expects it
     bar.hidden = false;
     bar.addEventListener("click", (event) => {
       const button = event.target.closest("button[data-md]");

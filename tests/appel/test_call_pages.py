@@ -68,7 +68,7 @@ def test_it_shows_the_call_page(bob, call):
 
 @pytest.mark.parametrize(
     ("language", "budget"),
-    [("fr", "1\xa0234\xa0567,50 EUR"), ("en", "1,234,567.50 EUR")],
+    [("fr", "1\xa0234\xa0567,50\xa0€"), ("en", "€1,234,567.50")],
 )
 def test_it_formats_the_budget_for_the_language(alice, language, budget):
     make_call(alice, budget_amount="1234567.50")

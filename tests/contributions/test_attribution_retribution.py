@@ -152,7 +152,7 @@ def test_it_shows_the_table_and_the_publish_button_to_stewards(written, client, 
     assert page.status_code == 200
     html = page.content.decode()
     assert '<th scope="col">' in html
-    assert "13333.33" in html and "6666.67" in html
+    assert "€13,333.33" in html and "€6,666.67" in html
     assert 'name="action" value="publish"' in html
 
 

@@ -21,9 +21,25 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 
-# Playwright's sync API runs an event loop in this thread; the live server's
-# ORM calls from the test body are synchronous on purpose.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Playwright's sync API keeps an event loop running in this thread; the ORM calls of
+    the test body and of the database teardown are synchronous on purpose. Allowed around
+    each browser test only, never for the whole session: `check --deploy`
+    (tests/security) rightly refuses this variable."""
+    if item.get_closest_marker("e2e") is None:  # hooks of a conftest see every item
+        yield
+        return
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def pytest_collection_modifyitems(config, items):
@@ -34,8 +50,9 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=f"chromium not found at {CHROMIUM}"))
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One chromium per test module: its event loop stops before other folders' tests run."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -1,0 +1,49 @@
+"""At 360 px, nothing scrolls sideways: long tables, code and URLs stay inside the screen."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import login
+
+
+def overflow(page):
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_it_fits_a_long_resource_on_a_phone(new_page, resource):
+    page = new_page(locale="fr-FR", width=360, height=740)
+    page.goto(resource.get_absolute_url())
+    assert page.locator(".prose table").count() == 1
+    assert page.locator(".prose pre").count() == 1
+    assert overflow(page) <= 0
+    page.screenshot(path="/tmp/e2e-phone-resource.png", full_page=True)
+    # The wide table and the code still scroll inside their own box, by keyboard too.
+    assert page.eval_on_selector(".prose table", "t => t.scrollWidth > t.clientWidth")
+    assert page.get_attribute(".prose table", "tabindex") == "0"
+
+
+@pytest.mark.parametrize("username", [None, "bob"])
+def test_it_fits_every_page_of_the_resource_on_a_phone(new_page, resource, username):
+    page = new_page(locale="en-US", width=360, height=740)
+    if username:
+        login(page, username, PASSWORD)
+    base = resource.get_absolute_url()
+    paths = [
+        "/",
+        resource.call.get_absolute_url(),
+        f"{base}history/",
+        f"{base}diff/?from=1&to=2",
+        f"{base}attribution/",
+        f"{base}versions/2/authors/",
+        f"/calls/{resource.call.slug}/reviews/",
+    ]
+    if username:
+        paths += [f"{base}edit/", f"{base}versions/2/review/"]
+    wide = {}
+    for path in paths:
+        page.goto(path)
+        slug = "".join(c if c.isalnum() else "-" for c in path).strip("-") or "home"
+        page.screenshot(path=f"/tmp/e2e-phone-{username or 'anonymous'}-{slug}.png")
+        if overflow(page) > 0:
+            wide[path] = overflow(page)
+    assert wide == {}
