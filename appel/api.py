@@ -26,7 +26,7 @@ from rest_framework.validators import UniqueValidator
 from . import ratelimit
 from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, set_member
+from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
 
 # Accounts
 
@@ -205,7 +205,9 @@ class CallSerializer(serializers.ModelSerializer):
                 _("A call cannot move from “%(current)s” to “%(status)s”.")
                 % {"current": call.get_status_display(), "status": Call.Status(status).label}
             )
-        return super().update(call, validated_data)
+        for name, value in validated_data.items():
+            setattr(call, name, value)
+        return save_call(call=call, actor=self.context["request"].user)
 
 
 @extend_schema_view(
@@ -253,8 +255,17 @@ class CallDetail(CallMixin, generics.RetrieveUpdateAPIView):
 # Members
 
 
+class UsernameField(serializers.SlugRelatedField):
+    """A username looked up in the database; NUL refused first (PostgreSQL errors on it)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and "\x00" in data:
+            raise serializers.ValidationError(_("Null characters are not allowed."))
+        return super().to_internal_value(data)
+
+
 class MemberSerializer(serializers.ModelSerializer):
-    username = serializers.SlugRelatedField(
+    username = UsernameField(
         source="user",
         slug_field="username",
         queryset=User.objects.all(),
@@ -288,7 +299,9 @@ class MemberList(CallMixin, generics.ListCreateAPIView):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         try:
-            membership, created = set_member(call=self.call, **serializer.validated_data)
+            membership, created = set_member(
+                call=self.call, actor=request.user, **serializer.validated_data
+            )
         except LastSteward as error:
             raise Conflict(str(error)) from None
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
@@ -308,7 +321,7 @@ class MemberDetail(CallMixin, generics.DestroyAPIView):
 
     def perform_destroy(self, membership):
         try:
-            remove_member(call=self.call, user=membership.user)
+            remove_member(call=self.call, user=membership.user, actor=self.request.user)
         except LastSteward as error:
             raise Conflict(str(error)) from None
 

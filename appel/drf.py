@@ -9,6 +9,7 @@ from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -23,13 +24,13 @@ class Pagination(PageNumberPagination):
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_detail = "Request body too large."
+    default_detail = gettext_lazy("Request body too large.")
     default_code = "too_large"
 
 
 class Conflict(exceptions.APIException):
     status_code = status.HTTP_409_CONFLICT
-    default_detail = "This conflicts with the current state."
+    default_detail = gettext_lazy("This conflicts with the current state.")
     default_code = "conflict"
 
 
@@ -41,6 +42,20 @@ def _flatten(detail):
             return [str(item) for item in detail]
         return [_flatten(item) for item in detail]
     return [str(detail)]
+
+
+def _first_message(errors):
+    """(field, first message) of flattened errors, however deeply nested.
+
+    List items report their errors by index ({"allowed_licenses": {2: [...]}}),
+    so the first value is not always a list of sentences.
+    """
+    for field, value in errors.items():
+        while isinstance(value, (dict, list)) and value:
+            value = next(iter(value.values())) if isinstance(value, dict) else value[0]
+        if isinstance(value, str):
+            return field, value
+    return None
 
 
 def exception_handler(exc, context):
@@ -59,11 +74,14 @@ def exception_handler(exc, context):
     if isinstance(exc, exceptions.ValidationError):
         detail = exc.detail
         errors = _flatten(detail if isinstance(detail, dict) else {"non_field_errors": detail})
-        first = next(iter(errors.items()), None)
         sentence = _("Invalid input.")
-        if first and first[1] and isinstance(first[1][0], str):
-            field, messages = first
-            sentence = messages[0] if field == "non_field_errors" else f"{field}: {messages[0]}"
+        first = _first_message(errors)
+        if first:
+            field, message = first
+            if field == "non_field_errors":
+                sentence = message
+            else:
+                sentence = _("%(field)s: %(message)s") % {"field": field, "message": message}
         response.data = {"detail": sentence, "errors": errors}
     elif isinstance(response.data, dict) and "detail" in response.data:
         response.data = {**response.data, "detail": str(response.data["detail"])}

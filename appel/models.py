@@ -302,3 +302,41 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.role}) @ {self.call}"
+
+
+class AuditEntry(models.Model):
+    """One privileged action, kept so that stewards and admins can see who did what.
+
+    Written by appel/audit.py inside the transaction of the action itself, so
+    an action and its entry are saved together or not at all.
+    """
+
+    class Action(models.TextChoices):
+        MEMBER_ADDED = "member_added", _("Member added")
+        ROLE_CHANGED = "role_changed", _("Role changed")
+        MEMBER_REMOVED = "member_removed", _("Member removed")
+        STATUS_CHANGED = "status_changed", _("Status changed")
+        BUDGET_CHANGED = "budget_changed", _("Budget changed")
+        VERSION_RESTORED = "version_restored", _("Version restored")
+        RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
+        RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
+
+    call = models.ForeignKey(
+        Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
+    )
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(_("action"), max_length=40, choices=Action)
+    target = models.CharField(_("target"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit log")
+        indexes = [models.Index(fields=["call", "-created_at"], name="audit_call_recent")]
+
+    def __str__(self):
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target}"

@@ -15,7 +15,7 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.shortcuts import render
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from rest_framework.throttling import BaseThrottle
 
 DEFAULT_RATES = {
@@ -34,7 +34,11 @@ class RateLimited(Exception):
     def __init__(self, retry_after):
         self.retry_after = max(1, int(retry_after))
         super().__init__(
-            _("Too many requests. Please wait %(seconds)s seconds and try again.")
+            ngettext(
+                "Too many requests. Please wait %(seconds)s second and try again.",
+                "Too many requests. Please wait %(seconds)s seconds and try again.",
+                self.retry_after,
+            )
             % {"seconds": self.retry_after}
         )
 

@@ -22,6 +22,7 @@ appel_patterns = [
         name="challenge-edit",
     ),
     path("calls/<slug:slug>/members/", views.call_members, name="call-members"),
+    path("calls/<slug:slug>/audit/", views.call_audit, name="call-audit"),
     path(
         "calls/<slug:slug>/members/<str:username>/remove/",
         views.member_remove,

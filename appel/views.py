@@ -10,6 +10,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,11 +20,12 @@ from django.utils.translation import gettext_lazy
 from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import ratelimit
+from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, set_member
+from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
 
+AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
     (Call.Status.OPEN, gettext_lazy("Open calls")),
     (Call.Status.DRAFT, gettext_lazy("Drafts you steward")),
@@ -104,7 +106,7 @@ def call_edit(request, slug):
     call = _call_for_steward(request, slug)
     form = CallForm(request.POST, instance=call) if _is_post(request) else CallForm(instance=call)
     if form.is_valid():
-        form.save()
+        save_call(call=form.save(commit=False), actor=request.user)
         messages.success(request, _("The call is updated."))
         return redirect(call)
     return render(request, "appel/call_form.html", {"form": form, "call": call})
@@ -117,7 +119,7 @@ def call_status(request, slug):
     form = StatusForm(request.POST)
     if form.is_valid() and call.can_move_to(form.cleaned_data["status"]):
         call.status = form.cleaned_data["status"]
-        call.save(update_fields=["status", "updated_at"])
+        save_call(call=call, actor=request.user, fields=["status", "updated_at"])
         messages.success(
             request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
         )
@@ -158,7 +160,7 @@ def call_members(request, slug):
     if form.is_valid():
         user, role = form.cleaned_data["username"], form.cleaned_data["role"]
         try:
-            set_member(call=call, user=user, role=role)
+            set_member(call=call, user=user, role=role, actor=request.user)
         except LastSteward as error:
             form.add_error("role", str(error))
         else:
@@ -177,7 +179,7 @@ def member_remove(request, slug, username):
     call = _call_for_steward(request, slug)
     membership = get_object_or_404(call.memberships.all(), user__username=username)
     try:
-        remove_member(call=call, user=membership.user)
+        remove_member(call=call, user=membership.user, actor=request.user)
     except LastSteward as error:
         messages.error(request, str(error))
         return redirect("appel:call-members", call.slug)
@@ -187,6 +189,14 @@ def member_remove(request, slug, username):
     if membership.user == request.user:
         return redirect(call)
     return redirect("appel:call-members", call.slug)
+
+
+@login_required
+def call_audit(request, slug):
+    """The call's privileged actions, for its stewards: who changed what, and when."""
+    call = _call_for_steward(request, slug)
+    page = Paginator(audit.for_call(call), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "appel/audit_log.html", {"call": call, "page": page})
 
 
 class LoginView(auth_views.LoginView):

@@ -77,6 +77,7 @@ class VersionReviewList(CallMixin, generics.ListCreateAPIView):
 
     serializer_class = ReviewSerializer
     permission_classes = [ReviewersWrite]
+    throttle_scope = "review"
 
     def get_version(self):
         if not 1 <= self.kwargs["number"] <= reading.MAX_NUMBER:

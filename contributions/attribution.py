@@ -29,6 +29,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from appel import audit
 from appel.models import Call, User
 from resources import authorship, licenses, reading
 from resources.models import Resource, ResourceVersion
@@ -537,4 +538,14 @@ def publish_retribution(*, call: Call, by, published: bool = True) -> Retributio
         record.published_at = timezone.now()
         record.published_by = by
     record.save()
+    audit.record(
+        call=call,
+        actor=by,
+        action=(
+            audit.Action.RETRIBUTION_PUBLISHED if published else audit.Action.RETRIBUTION_WITHDRAWN
+        ),
+        target=call.slug,
+        budget_amount=record.budget_amount,
+        currency=record.currency,
+    )
     return record

@@ -23,7 +23,7 @@ from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from resources import reading
@@ -262,9 +262,9 @@ def license_text(credit, *, request=None):
 
 
 def readme(call, resources, *, base_url, exported_at):
-    allowed = ", ".join(f"{lic.name} ({lic.id})" for lic in call.allowed_license_objects()) or _(
-        "none"
-    )
+    allowed = ", ".join(
+        f"{lic.name} ({lic.id})" for lic in call.allowed_license_objects()
+    ) or pgettext("no license", "none")
     lines = [
         f"# {call.title}",
         "",

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appel.models import Call
+from appel.ratelimit import limit_posts
 from resources import authorship, editing, licenses
 
 from .. import attribution, exports
@@ -165,6 +166,7 @@ def _default_target(source, calls):
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@limit_posts("edit")
 def resource_derive(request, call, resource):
     """Start a new resource from a version of this one, keeping its authors' credit.
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appel.models import Call, Membership
+from appel.ratelimit import limit_posts
 from resources import reading
 from resources.diff import word_diff
 from resources.models import ResourceVersion
@@ -105,6 +106,7 @@ def _record(request, version, form):
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
+@limit_posts("review")
 def version_review(request, call, resource, number):
     """Shows what changed since the last validated version; reviewers record a verdict."""
     version = _version(request, call, resource, number)

@@ -1,0 +1,75 @@
+"""A cast with one of each role, and the resource they all act on.
+
+`roles` maps role name -> user (None for anonymous); bob authors the
+resource "guide" (versions 1 and 2) in the open call "eau".
+"""
+
+import pytest
+from django.test import Client
+from rest_framework.test import APIClient
+
+from appel.models import Membership, User
+from resources.editing import create_resource, edit_resource
+from tests.conftest import client_for
+
+ROLES = (
+    "anonymous",
+    "contributor",
+    "author",
+    "reviewer",
+    "other_reviewer",
+    "steward",
+    "other_steward",
+    "admin",
+)
+
+
+@pytest.fixture
+def root(db):
+    return User.objects.create_superuser("root", "root@example.org", "x", display_name="Root")
+
+
+@pytest.fixture
+def resource(call, bob):
+    version = create_resource(
+        call=call,
+        author=bob,
+        title="Guide des nappes",
+        slug="guide",
+        content="# Guide\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n",
+        challenge=call.challenges.get(slug="nappes"),
+    )
+    edit_resource(
+        resource=version.resource,
+        author=bob,
+        content="# Guide\n\nPremier paragraphe, revu.\n\nDeuxième paragraphe.\n",
+        base_version=1,
+    )
+    version.resource.refresh_from_db()
+    return version.resource
+
+
+@pytest.fixture
+def roles(call, other_call, resource, alice, bob, charlie, rita, olga, victor, root):
+    assert call.role_of(rita) == Membership.Role.REVIEWER
+    return {
+        "anonymous": None,
+        "contributor": charlie,
+        "author": bob,
+        "reviewer": rita,
+        "other_reviewer": victor,
+        "steward": alice,
+        "other_steward": olga,
+        "admin": root,
+    }
+
+
+def page_client(user):
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def api_client(user):
+    return APIClient() if user is None else client_for(user)

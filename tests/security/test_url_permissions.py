@@ -1,0 +1,269 @@
+"""Every named URL of the project, answered as one table says, for every role.
+
+The table is the access policy in one place. The meta-test walks the URL
+configuration itself: a new view without a row here fails the suite, so no
+page or endpoint ships without someone deciding who may use it.
+
+Each request runs in a savepoint rolled back afterwards, so a steward's
+POST does not change what the next role sees.
+"""
+
+import pytest
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from .conftest import ROLES, api_client, page_client
+
+# Namespaces and names that are not ours to police (Django's admin has its own
+# permission system and tests; i18n switches the language; the schema is public).
+SKIPPED_NAMESPACES = {"admin"}
+SKIPPED_NAMES = {"set_language", "api:schema"}
+
+ANON, CONTRIB, AUTHOR, REVIEWER, O_REVIEWER, STEWARD, O_STEWARD, ADMIN = ROLES
+
+
+# Where anonymous visitors are redirected somewhere else than the login page.
+REDIRECTS_ANYONE = {"logout"}
+
+
+def every(code):
+    return dict.fromkeys(ROLES, code)
+
+
+def rule(default, **codes):
+    """`default` for every role but those named (`anonymous=302, steward=200`)."""
+    unknown = set(codes) - set(ROLES)
+    assert not unknown, unknown
+    return {**every(default), **codes}
+
+
+# Who is what: logged-in -> default; anonymous -> login redirect.
+LOGGED_IN_ONLY = rule(200, anonymous=302)
+STEWARDS_PAGE = rule(403, anonymous=302, steward=200)
+STEWARDS_POST = rule(403, anonymous=302, steward=302)
+FUNDERS_PAGE = rule(403, anonymous=302, steward=200, other_steward=200, admin=200)
+CALL = {"slug": "eau"}
+RES = {"call": "eau", "resource": "guide"}
+V1 = {**RES, "number": 1}
+V2 = {**RES, "number": 2}
+REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
+
+# name -> {"kwargs", optional "query", and one expectation per method:
+#          "get", "post", "patch", "delete" -> {role: status}; "post_data" the body}
+TABLE = {
+    # Calls and accounts (pages)
+    "appel:home": {"kwargs": {}, "get": every(200)},
+    "appel:call-create": {"kwargs": {}, "get": FUNDERS_PAGE},
+    "appel:call-detail": {"kwargs": CALL, "get": every(200)},
+    "appel:call-edit": {"kwargs": CALL, "get": STEWARDS_PAGE},
+    "appel:call-status": {
+        "kwargs": CALL,
+        "get": rule(405, anonymous=302),
+        "post": STEWARDS_POST,
+    },
+    "appel:challenge-create": {"kwargs": CALL, "get": STEWARDS_PAGE},
+    "appel:challenge-edit": {"kwargs": {**CALL, "challenge": "nappes"}, "get": STEWARDS_PAGE},
+    "appel:call-members": {"kwargs": CALL, "get": STEWARDS_PAGE},
+    "appel:call-audit": {"kwargs": CALL, "get": STEWARDS_PAGE},
+    "appel:member-remove": {
+        "kwargs": {**CALL, "username": "rita"},
+        "get": rule(405, anonymous=302),
+        "post": STEWARDS_POST,
+    },
+    "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
+    "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "login": {"kwargs": {}, "get": every(200)},
+    "logout": {"kwargs": {}, "get": every(405), "post": every(302)},
+    "password_change": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    "password_change_done": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    "password_reset": {"kwargs": {}, "get": every(200)},
+    "password_reset_done": {"kwargs": {}, "get": every(200)},
+    "password_reset_confirm": {"kwargs": {"uidb64": "Mg", "token": "bad-token"}, "get": every(200)},
+    "password_reset_complete": {"kwargs": {}, "get": every(200)},
+    # Resources (pages)
+    "resources:resource-list": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "resources:resource-create": {"kwargs": {"call": "eau"}, "get": LOGGED_IN_ONLY},
+    "resources:resource-detail": {"kwargs": RES, "get": every(200)},
+    "resources:resource-edit": {"kwargs": RES, "get": LOGGED_IN_ONLY},
+    "resources:resource-history": {"kwargs": RES, "get": every(200)},
+    "resources:version-detail": {"kwargs": V1, "get": every(200)},
+    "resources:version-restore": {
+        "kwargs": V1,
+        "get": every(405),
+        "post": every(302),
+    },
+    "resources:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
+    "resources:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "resources:markdown-preview": {
+        "kwargs": {},
+        "get": every(405),
+        "post": rule(200, anonymous=403),
+        "post_data": {"content": "*hello*"},
+    },
+    "resources:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
+    # Reviews, credits, exports (pages)
+    "contributions:review-queue": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "contributions:version-review": {
+        "kwargs": V2,
+        "get": every(200),
+        # Only the call's reviewers and stewards, and never on one's own edits.
+        "post": rule(403, anonymous=302, reviewer=302, steward=302),
+        "post_data": REVIEW,
+    },
+    "contributions:resource-attribution": {"kwargs": RES, "get": every(200)},
+    "contributions:version-authors": {"kwargs": V2, "get": every(200)},
+    "contributions:resource-export": {"kwargs": RES, "query": "?format=md", "get": every(200)},
+    "contributions:resource-cite-cff": {"kwargs": RES, "get": every(200)},
+    "contributions:resource-cite-bib": {"kwargs": RES, "get": every(200)},
+    "contributions:resource-derive": {"kwargs": RES, "get": LOGGED_IN_ONLY},
+    "contributions:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "contributions:call-retribution": {
+        "kwargs": {"call": "eau"},
+        # Unpublished: the stewards' alone.
+        "get": rule(403, steward=200),
+        "post": rule(403, anonymous=302, steward=302),
+        "post_data": {"action": "publish"},
+    },
+    # API: accounts
+    "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},
+    "api:token": {"kwargs": {}, "get": every(405), "post": every(400)},
+    "api:me": {"kwargs": {}, "get": rule(200, anonymous=401)},
+    # API: calls, members, challenges
+    "api:call-list": {
+        "kwargs": {},
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=400, other_steward=400, admin=400),
+    },
+    "api:call-detail": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "patch": rule(403, anonymous=401, steward=200),
+    },
+    "api:member-list": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    "api:member-detail": {
+        "kwargs": {"call": "eau", "username": "rita"},
+        "get": every(405),
+        "delete": rule(403, anonymous=401, steward=204),
+    },
+    "api:challenge-list": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    "api:challenge-detail": {
+        "kwargs": {"call": "eau", "challenge": "nappes"},
+        "get": every(200),
+        "patch": rule(403, anonymous=401, steward=200),
+    },
+    # API: resources and versions
+    "api:resource-list": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(400, anonymous=401),
+    },
+    "api:resource-detail": {"kwargs": RES, "get": every(200)},
+    "api:version-list": {"kwargs": RES, "get": every(200), "post": rule(400, anonymous=401)},
+    "api:version-detail": {"kwargs": V1, "get": every(200)},
+    "api:version-restore": {
+        "kwargs": V1,
+        "get": rule(405, anonymous=401),
+        "post": rule(201, anonymous=401),
+    },
+    "api:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
+    "api:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "api:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
+    # API: reviews, credits, exports
+    "api:review-queue": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "api:version-reviews": {
+        "kwargs": V2,
+        "get": every(200),
+        "post": rule(403, anonymous=401, reviewer=201, steward=201),
+        "post_data": REVIEW,
+    },
+    "api:resource-attribution": {"kwargs": RES, "get": every(200)},
+    "api:resource-export": {"kwargs": RES, "query": "?format=json", "get": every(200)},
+    "api:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "api:call-retribution": {
+        "kwargs": {"call": "eau"},
+        "get": rule(403, anonymous=401, steward=200),
+        "patch": rule(403, anonymous=401, steward=400),
+    },
+}
+
+
+def named_patterns(patterns=None, namespace=None):
+    """Every (namespaced name) of the URL configuration, walked recursively."""
+    if patterns is None:
+        patterns = get_resolver().url_patterns
+    for entry in patterns:
+        if isinstance(entry, URLResolver):
+            inner = entry.namespace
+            if inner in SKIPPED_NAMESPACES:
+                continue
+            full = f"{namespace}:{inner}" if namespace and inner else (inner or namespace)
+            yield from named_patterns(entry.url_patterns, full)
+        elif isinstance(entry, URLPattern) and entry.name:
+            name = f"{namespace}:{entry.name}" if namespace else entry.name
+            if name not in SKIPPED_NAMES:
+                yield name
+
+
+def test_it_has_a_rule_for_every_url_of_the_project():
+    names = set(named_patterns())
+    assert names - set(TABLE) == set(), "URL names without an access rule in TABLE"
+    assert set(TABLE) - names == set(), "rules for URL names that no longer exist"
+
+
+def test_it_finds_pages_and_api_endpoints_in_the_walk():
+    names = set(named_patterns())
+    assert {"appel:home", "resources:resource-edit", "api:version-reviews"} <= names
+    assert not any(name.startswith("admin:") for name in names)
+
+
+def _request(name, method, user):
+    entry = TABLE[name]
+    url = reverse(name, kwargs=entry["kwargs"]) + entry.get("query", "")
+    data = entry.get(f"{method}_data", {})
+    if name.startswith("api:"):
+        client = api_client(user)
+        return (
+            getattr(client, method)(url, data, format="json")
+            if method != "get"
+            else client.get(url)
+        )
+    client = page_client(user)
+    return getattr(client, method)(url, data) if method != "get" else client.get(url)
+
+
+CASES = [
+    (name, method)
+    for name, entry in TABLE.items()
+    for method in ("get", "post", "patch", "delete")
+    if method in entry
+]
+
+
+@pytest.mark.parametrize(("name", "method"), CASES, ids=[f"{n}-{m}" for n, m in CASES])
+def test_it_answers_each_role_as_the_table_says(roles, name, method):
+    expected = TABLE[name][method]
+    answered = {}
+    for role in ROLES:
+        with transaction.atomic():
+            response = _request(name, method, roles[role])
+            transaction.set_rollback(True)
+        answered[role] = response.status_code
+        if role == ANON and response.status_code == 302 and name not in REDIRECTS_ANYONE:
+            # A private page sends visitors to log in, never anywhere else.
+            assert response["Location"].startswith(reverse("login")), response["Location"]
+    assert answered == expected
+
+
+def test_it_sends_anonymous_visitors_of_private_pages_to_the_login(roles):
+    response = page_client(None).get(reverse("appel:call-audit", kwargs=CALL))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
