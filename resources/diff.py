@@ -7,6 +7,7 @@ text.
 """
 
 import re
+from collections import Counter
 from difflib import SequenceMatcher
 
 from merge3 import Merge3
@@ -91,4 +92,11 @@ def three_way_merge(base, ours, theirs):
             merged.extend(our_lines[region[1] : region[2]])
         else:  # "b"
             merged.extend(their_lines[region[1] : region[2]])
+    # Repeated identical lines make alignments ambiguous, and the merge can
+    # then drop or duplicate a copy. Each side's additions and removals must
+    # show up exactly once in the result; if not, a person decides (409).
+    expected = Counter(our_lines) + Counter(their_lines)
+    expected.subtract(base_lines)
+    if +expected != Counter(merged) or any(count < 0 for count in expected.values()):
+        return None
     return "".join(merged)

@@ -135,3 +135,16 @@ def test_it_credits_each_word_to_its_author(resource, bob, charlie):
     )
     # "# Carte Premier" bob, "paragraphe" -> "paragraphe complet." charlie x2, rest bob
     assert result.version.authorship == [[bob.pk, 3], [charlie.pk, 2], [bob.pk, 2]]
+
+
+def test_it_sends_ambiguous_merges_of_repeated_paragraphs_to_a_person():
+    """merge3 alone would add a seventh paragraph (an extra "a b") here."""
+    from resources.diff import three_way_merge
+
+    def text(paragraphs):
+        return "\n\n".join(paragraphs) + "\n"
+
+    base = ["a", "a b", "a b", "a b", "a b", "a b"]
+    ours = ["b OURS", "b OURS", "a b", "a b", "a b", "a b"]
+    theirs = ["a", "a b", "a b", "a THEIRS", "a THEIRS", "a b"]
+    assert three_way_merge(text(base), text(ours), text(theirs)) is None
