@@ -70,6 +70,10 @@ class Resource(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["call", "slug"], name="resource_slug_unique_in_call")
         ]
+        indexes = [
+            # A call's resource list and review queue: the latest changed first.
+            models.Index(fields=["call", "-updated_at", "-id"], name="resource_call_updated"),
+        ]
 
     def __str__(self):
         return self.title
