@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # Full-text search on PostgreSQL (the stored search_document); inert on SQLite.
+    "django.contrib.postgres",
     "reversion",
     "rest_framework",
     "rest_framework.authtoken",
@@ -95,6 +97,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+# PostgreSQL: server-side parameters let psycopg prepare the queries a
+# connection runs again and again (from the fifth run), so PostgreSQL plans a
+# page's joins once per connection instead of at every request. Behind a
+# pooler in transaction mode without prepared-statement support, set it to 0.
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and env_bool(
+    "DATABASE_PREPARED_STATEMENTS", True
+):
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True, prepare_threshold=5
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "appel.User"

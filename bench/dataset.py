@@ -588,6 +588,7 @@ def _write(chunk, call, challenges, start, size):
     from reversion.revisions import _get_options
 
     from contributions.models import Review
+    from resources import search
     from resources.models import Resource, ResourceVersion
 
     options = _get_options(Resource)
@@ -613,6 +614,7 @@ def _write(chunk, call, challenges, start, size):
                 )
             )
         Resource.objects.bulk_create(resources)
+        search.refresh_documents(Resource.objects.filter(pk__in=[r.pk for r in resources]))
 
         revisions = [
             Revision(

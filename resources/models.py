@@ -1,5 +1,6 @@
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -23,13 +24,21 @@ class ResourceQuerySet(models.QuerySet):
         )
 
 
-@reversion.register(exclude=("latest_version", "stable_version", "updated_at"))
+class ResourceManager(models.Manager.from_queryset(ResourceQuerySet)):
+    """Never loads `search_document`: its words are for the database's search alone."""
+
+    def get_queryset(self):
+        return super().get_queryset().defer("search_document")
+
+
+@reversion.register(exclude=("latest_version", "stable_version", "updated_at", "search_document"))
 class Resource(models.Model):
     """A commun: an openly licensed text co-edited by anyone while its call is open.
 
     Its current fields are the latest version; each saved state is a reversion
     snapshot, described by a ResourceVersion row. Never update it with
-    QuerySet.update(): every save goes through resources/editing.py.
+    QuerySet.update(): every save goes through resources/editing.py (only the
+    derived `search_document` is refreshed in bulk, by resources/search.py).
     """
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="resources")
@@ -52,6 +61,9 @@ class Resource(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now, db_index=True)
+    # PostgreSQL only (NULL elsewhere): the title and text as French words,
+    # written with every save, GIN-indexed (resources/search.py).
+    search_document = SearchVectorField(null=True, editable=False)
     # Pointers kept by editing.py and contributions/reviewing.py so that a page
     # reads both versions with one join, whatever the length of the history.
     latest_version = models.ForeignKey(
@@ -61,7 +73,7 @@ class Resource(models.Model):
         "ResourceVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
-    objects = ResourceQuerySet.as_manager()
+    objects = ResourceManager()
 
     class Meta:
         ordering = ["-updated_at"]

@@ -25,7 +25,7 @@ import time
 from django.core.cache import cache
 from django.utils.translation import get_language
 
-TIMEOUT = 300
+TIMEOUT = 60
 GENERATION_KEY = "resource-page:generation"
 
 

@@ -49,7 +49,7 @@ def resources(user, *, with_versions=False, with_content=False):
     `with_content` the latest text.
     """
     deferred = [
-        *_deferred(["derived_from__resource__"], ["content"]),
+        *_deferred(["derived_from__resource__"], ["content", "search_document"]),
         *_deferred(["derived_from__"], _VERSION_BULK),
     ]
     if not with_content:
@@ -135,7 +135,7 @@ def find_version(user, call_slug, resource_slug, number):
         return None
     return (
         ResourceVersion.objects.select_related("resource__call")
-        .defer("html", "resource__content")
+        .defer("html", "resource__content", "resource__search_document")
         .filter(
             resource__call__in=Call.objects.visible_to(user),
             resource__call__slug=call_slug,
@@ -240,7 +240,7 @@ def recent_changes(call):
     return (
         ResourceVersion.objects.filter(resource__call=call)
         .select_related("author", "resource")
-        .defer(*_VERSION_BULK, "resource__content")
+        .defer(*_VERSION_BULK, "resource__content", "resource__search_document")
         .order_by("-created_at", "-pk")
     )
 

@@ -64,7 +64,7 @@ def _version(request, call_slug, resource_slug, number):
             "resource__challenge",
             "resource__latest_version",
             "resource__stable_version",
-        ).defer("authorship", "resource__content", *pointers),
+        ).defer("authorship", "resource__content", "resource__search_document", *pointers),
         resource__call=call,
         resource__slug=resource_slug,
         number=number,

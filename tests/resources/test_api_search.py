@@ -55,11 +55,12 @@ def test_it_answers_any_query_without_error(corpus, api, q):
 def test_it_costs_the_same_few_queries_whatever_the_matches(
     corpus, call, bob, api, django_assert_num_queries
 ):
-    with django_assert_num_queries(3):
+    # Calls, défis, the best resources, then those resources' rows.
+    with django_assert_num_queries(4):
         api.get(URL, {"q": "nappes"})
     for n in range(5):
         editing.create_resource(call=call, author=bob, title=f"Nappes {n}", content="x")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         body = api.get(URL, {"q": "nappes"}).json()
     assert len(body["resources"]) == 6
 
@@ -73,3 +74,41 @@ def test_it_matches_word_forms_on_postgresql(call, bob, api):
     editing.create_resource(call=call, author=bob, title="Forages", content="La nappe baisse.")
     body = api.get(URL, {"q": "nappes baisse"}).json()
     assert slugs(body, "resources") == ["forages"]
+
+
+@pytest.mark.postgres
+def test_it_searches_the_stored_words_of_the_latest_version_on_postgresql(call, bob, charlie, api):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Stored search words are PostgreSQL's")
+    version = editing.create_resource(
+        call=call, author=bob, title="Forages", content="Les puits anciens."
+    )
+    assert slugs(api.get(URL, {"q": "anciens"}).json(), "resources") == ["forages"]
+    editing.edit_resource(
+        resource=version.resource,
+        author=charlie,
+        content="Les sources captées.",
+        base_version=1,
+    )
+    assert slugs(api.get(URL, {"q": "sources"}).json(), "resources") == ["forages"]
+    assert slugs(api.get(URL, {"q": "anciens"}).json(), "resources") == []
+
+
+@pytest.mark.postgres
+def test_bulk_refreshed_words_are_the_saved_ones_on_postgresql(call, bob):
+    from django.db import connection
+
+    from resources import search
+    from resources.models import Resource
+
+    if connection.vendor != "postgresql":
+        pytest.skip("Stored search words are PostgreSQL's")
+    editing.create_resource(call=call, author=bob, title="Nappes", content="## Niveaux\n\nBas.")
+    rows = Resource.objects.filter(call=call)
+    saved = list(rows.values_list("search_document", flat=True))
+    assert saved[0]
+    rows.update(search_document=None)
+    search.refresh_documents(rows)
+    assert list(rows.values_list("search_document", flat=True)) == saved

@@ -5,10 +5,11 @@ changes one thing the page shows, and reads the page again.
 """
 
 import pytest
+from django.core.cache import cache
 
 from appel.models import Call
 from contributions import reviewing
-from resources import editing
+from resources import editing, pagecache
 
 from .conftest import BASE, SLUG, grow
 
@@ -95,3 +96,31 @@ def test_a_restored_text_is_shown_not_the_cached_one(cached, resource, charlie, 
     editing.restore_version(resource=resource, number=1, author=charlie)
     page = client.get(PAGE).content.decode()
     assert "Ajout 2." not in page and BASE.splitlines()[2] in page
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The shared cache of a production deployment (REDIS_URL), when a Redis server answers."""
+    import redis
+
+    url = "redis://127.0.0.1:6379/7"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server at 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_the_parts_stay_fresh_in_a_shared_redis_cache(redis_cache, resource, bob, charlie, client):
+    assert client.get(PAGE).status_code == 200
+    assert cache.get(pagecache.GENERATION_KEY) is not None  # the parts went to Redis
+    grow(resource, charlie, 1)
+    bob.display_name = "Robert Dupuis"
+    bob.save()
+    page = client.get(PAGE).content.decode()
+    assert "Ajout 2." in page and "Robert Dupuis" in page

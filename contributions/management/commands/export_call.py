@@ -60,6 +60,13 @@ class Command(BaseCommand):
             if queryset.model is User:
                 # Group and permission memberships belong to the instance, not the call.
                 fields = [f.name for f in User._meta.concrete_fields if f.name != "id"]
+            elif queryset.model is Resource:
+                # Search words are derived: import_call computes them for its database.
+                fields = [
+                    f.name
+                    for f in Resource._meta.concrete_fields
+                    if f.name not in {"id", "search_document"}
+                ]
             for item in serializers.serialize(
                 "python", queryset.iterator(), use_natural_foreign_keys=True, fields=fields
             ):

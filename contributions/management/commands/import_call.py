@@ -7,6 +7,8 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 
 from appel.models import Call, User
+from resources import search
+from resources.models import Resource
 
 
 class Command(BaseCommand):
@@ -54,4 +56,5 @@ class Command(BaseCommand):
             with connection.cursor() as cursor:
                 for sql in connection.ops.sequence_reset_sql(no_style(), models):
                     cursor.execute(sql)
+            search.refresh_documents(Resource.objects.filter(call__slug__in=slugs))
         self.stdout.write(f"Imported {', '.join(slugs)}: {len(data)} objects.")
