@@ -12,7 +12,8 @@ under a key made of what they depend on:
 - the language;
 - a generation, replaced whenever a name the parts show changes outside
   the resource: a user's display name, a call, a défi (the receivers below,
-  connected in `resources.apps`).
+  connected in `resources.apps`), and when `rerender_markdown` rewrites the
+  stored HTML.
 
 Nothing is ever invalidated by hand, and a stale text cannot be served: a
 new version is a new key. Entries live `TIMEOUT` seconds at most, which
@@ -48,8 +49,13 @@ def _start_generation():
     return cache.get(GENERATION_KEY)
 
 
+def renew():
+    """Every part cached so far is stale: the next visit of each page renders it again."""
+    cache.set(GENERATION_KEY, time.time_ns(), None)
+
+
 def names_changed(sender, update_fields=None, **kwargs):
     """Receiver: a user, call or défi changed, so every cached part may show an old name."""
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # logging in or changing a password shows nowhere on a page
-    cache.set(GENERATION_KEY, time.time_ns(), None)
+    renew()

@@ -67,3 +67,12 @@ def test_it_handles_texts_that_cannot_be_rendered_in_time(call, bob, monkeypatch
     run()
     version.refresh_from_db()
     assert version.html.startswith("<pre>[[[")
+
+
+def test_the_resource_page_shows_the_rerendered_html_at_once(resource, client, monkeypatch):
+    page = f"/calls/eau/resources/{resource.slug}/"
+    assert '<h1 id="carte">' in client.get(page).content.decode()  # now cached
+    monkeypatch.setattr(markup, "ALLOWED_TAGS", markup.ALLOWED_TAGS - {"h1"})
+    monkeypatch.setattr(markup._local, "cleaner", None)
+    run()
+    assert "&lt;h1" in client.get(page).content.decode()

@@ -9,6 +9,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from resources import pagecache
 from resources.markup import render_markdown
 from resources.models import ResourceVersion
 from resources.reading import load_contents
@@ -58,6 +59,7 @@ class Command(BaseCommand):
             queryset = model._default_manager.only("pk", source, target)
             label = str(model._meta.verbose_name_plural)
             self._rerender(queryset, label, batch_size, source=source, target=target)
+        pagecache.renew()  # resource pages cached with the old HTML
 
     def _rerender(self, queryset, label, batch_size, *, source, target):
         changed = total = 0
