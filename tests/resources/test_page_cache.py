@@ -124,3 +124,19 @@ def test_the_parts_stay_fresh_in_a_shared_redis_cache(redis_cache, resource, bob
     bob.save()
     page = client.get(PAGE).content.decode()
     assert "Ajout 2." in page and "Robert Dupuis" in page
+
+
+def test_a_derived_resource_names_its_source_version_which_never_changes(
+    resource, call, charlie, client
+):
+    source = resource.latest_version
+    derived = editing.create_resource(
+        call=call, author=charlie, title="Puits du sud", content=BASE, derived_from=source
+    ).resource
+    page = f"/calls/eau/resources/{derived.slug}/"
+    assert "“Carte des puits”, version 1" in client.get(page).content.decode()
+    editing.edit_resource(
+        resource=resource, author=charlie, title="Carte renommée", content=BASE, base_version=1
+    )
+    cache.clear()  # whenever the derived page is rendered again
+    assert "“Carte des puits”, version 1" in client.get(page).content.decode()
