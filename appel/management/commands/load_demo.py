@@ -99,9 +99,8 @@ PEOPLE = [
     ("sam", "Sam Lefèvre", None, False),
 ]
 
+# The pages show each resource's title as their heading: the texts start below it.
 SCHOOLYARD_GUIDE = """\
-# Guide de désimperméabilisation des cours d'école
-
 ## Pourquoi
 
 Une cour entièrement bitumée stocke la chaleur et la restitue la nuit.
@@ -122,8 +121,6 @@ bienvenus : modifiez cette page.
 """
 
 VACANCY_METHOD = """\
-# Méthode de repérage des logements vacants
-
 Remettre sur le marché un logement vacant évite de construire sur un sol
 naturel. Cette méthode croise des sources publiques pour repérer les
 logements durablement vacants d'une commune.
