@@ -6,7 +6,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from reversion.models import Revision, Version
 
-from appel.models import Call, Challenge, Membership, User
+from appel import stewarding
+from appel.models import AuditEntry, Call, Challenge, Membership, User
 from resources import editing
 from resources.models import Resource, ResourceVersion
 
@@ -21,6 +22,11 @@ def _snapshot(call_slug):
         "call": (call.title, call.status, call.allowed_licenses, call.created_by.username),
         "challenges": list(Challenge.objects.filter(call=call).values_list("slug", "title")),
         "members": list(Membership.objects.filter(call=call).values_list("user__username", "role")),
+        "audit": list(
+            AuditEntry.objects.filter(call=call)
+            .order_by("pk")
+            .values_list("action", "actor__username", "target", "details", "created_at")
+        ),
         "resources": [
             (r.slug, r.title, r.content, r.latest_version.number, r.license) for r in resources
         ],
@@ -33,6 +39,7 @@ def _snapshot(call_slug):
                 v.content,
                 v.authorship,
                 v.html,
+                v.created_at,
             )
             for v in versions
         ],
@@ -53,12 +60,14 @@ def history(call, bob, charlie):
     )
     editing.restore_version(resource=resource, author=charlie, number=1)
     editing.create_resource(call=call, author=charlie, title="Guide", content="# Guide\n")
+    stewarding.set_member(call=call, user=charlie, role="reviewer", actor=call.created_by)
     return call
 
 
 @pytest.mark.django_db(transaction=True)
 def test_it_round_trips_a_call_into_an_empty_database(history, tmp_path):
     before = _snapshot("eau")
+    assert [entry[0] for entry in before["audit"]] == ["version_restored", "member_added"]
     path = tmp_path / "eau.json"
     call_command("export_call", "eau", str(path))
     assert json.loads(path.read_text())  # a plain JSON document

@@ -1,3 +1,4 @@
+import datetime
 import json
 
 from django.core import serializers
@@ -5,20 +6,31 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 from reversion.models import Revision, Version
 
-from appel.models import Call, Challenge, Membership, User
+from appel.models import AuditEntry, Call, Challenge, Membership, User
 from contributions.models import Retribution, Review
 from resources.models import Resource, ResourceVersion
+
+
+class _Encoder(DjangoJSONEncoder):
+    """Dates to the microsecond (DjangoJSONEncoder keeps milliseconds): nothing is rounded."""
+
+    def default(self, o):
+        if isinstance(o, datetime.datetime):
+            return o.isoformat()
+        return super().default(o)
 
 
 def call_querysets(call):
     """Every row a call's history needs, in an order loaddata can follow."""
     versions = ResourceVersion.objects.filter(resource__call=call)
     reviews = Review.objects.filter(version__resource__call=call)
+    audit = AuditEntry.objects.filter(call=call)
     user_ids = {call.created_by_id}
     user_ids |= set(Membership.objects.filter(call=call).values_list("user", flat=True))
     user_ids |= set(Resource.objects.filter(call=call).values_list("created_by", flat=True))
     user_ids |= set(reviews.values_list("reviewer", flat=True))
     user_ids |= set(Retribution.objects.filter(call=call).values_list("published_by", flat=True))
+    user_ids |= set(audit.values_list("actor", flat=True))
     for runs in versions.values_list("authorship", flat=True).iterator():
         user_ids.update(user_id for user_id, _count in runs)
     user_ids.discard(None)
@@ -33,13 +45,15 @@ def call_querysets(call):
         versions.order_by("pk"),
         reviews.order_by("pk"),
         Retribution.objects.filter(call=call),
+        audit.order_by("pk"),  # who changed roles, status, budget: the call's accountability
     ]
 
 
 class Command(BaseCommand):
     help = (
         "Write a call with its whole history (people, défis, members, resources, every "
-        "version and review) to a JSON file that import_call loads into an empty database."
+        "version and review, its audit log) to a JSON file that import_call loads into an "
+        "empty database."
     )
 
     def add_arguments(self, parser):
@@ -81,7 +95,7 @@ class Command(BaseCommand):
                     skipped += 1
                 data.append(item)
         with open(file, "w", encoding="utf-8") as out:
-            json.dump(data, out, cls=DjangoJSONEncoder, ensure_ascii=False)
+            json.dump(data, out, cls=_Encoder, ensure_ascii=False)
         revisions = Revision.objects.filter(resource_version__resource__call=call).count()
         self.stdout.write(
             f"Exported {call.slug}: {len(data)} objects, {revisions} revisions "
