@@ -74,28 +74,30 @@ def get_resource(user, call_slug, slug, *, with_versions=False, with_content=Fal
 
 
 def page_state(user, call_slug, slug):
-    """What the resource page shows depends on, in one small query, else 404.
+    """What the resource page shows depends on, else 404: one small query.
 
     The key of the page's cached parts (`resources.pagecache`): the resource,
-    both version pointers, their review states and the call's status.
+    both version pointers, their review states and the call's status. Only
+    drafts are kept from anyone (`Call.objects.visible_to`), so only a
+    draft's resource costs a second query, asking that rule.
     """
-    state = (
-        Resource.objects.filter(
-            call__in=Call.objects.visible_to(user), call__slug=call_slug, slug=slug
-        )
-        .values_list(
+    found = list(
+        Resource.objects.filter(call__slug=call_slug, slug=slug).values_list(
             "pk",
             "latest_version_id",
             "latest_version__state",
             "stable_version_id",
             "stable_version__state",
             "call__status",
-        )
-        .first()
+            "call_id",
+        )[:1]
     )
-    if state is None:
+    if not found or (
+        found[0][5] == Call.Status.DRAFT
+        and not Call.objects.visible_to(user).filter(pk=found[0][6]).exists()
+    ):
         raise Http404(_("This call has no such resource."))
-    return state
+    return found[0]
 
 
 def resources_of(call, queryset):

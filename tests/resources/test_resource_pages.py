@@ -113,11 +113,14 @@ def test_it_hides_draft_calls_resources_from_others(olga, bob, client):
     editing.create_resource(call=draft, author=olga, title="Secret", content="x")
     draft.status = Call.Status.DRAFT
     draft.save()
+    assert client.get("/calls/brouillon/resources/secret/").status_code == 404
     client.force_login(bob)
     assert client.get("/calls/brouillon/resources/").status_code == 404
     assert client.get("/calls/brouillon/resources/secret/").status_code == 404
     client.force_login(olga)
     assert client.get("/calls/brouillon/resources/secret/").status_code == 200
+    client.force_login(bob)  # the steward's visit cached the page: still not bob's to read
+    assert client.get("/calls/brouillon/resources/secret/").status_code == 404
 
 
 def test_it_escapes_titles_and_summaries(call, bob, client):
