@@ -38,6 +38,16 @@ def _rate_limits_off(settings):
     settings.RATE_LIMITS_ENABLED = False
 
 
+@pytest.fixture
+def limits_on(settings, monkeypatch):
+    """Rate limits back on; set a scope's limit with `limits_on.setenv("RATE_LIMIT_X", "2/m")`.
+
+    Counters start empty: the cache is emptied around every test (below).
+    """
+    settings.RATE_LIMITS_ENABLED = True
+    return monkeypatch
+
+
 @pytest.fixture(autouse=True)
 def _empty_cache():
     """Each test starts with an empty cache: cached pages and counters belong to one test."""

@@ -1,17 +1,8 @@
 import pytest
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.test import RequestFactory
 
 from appel import ratelimit
-
-
-@pytest.fixture
-def limits_on(settings, monkeypatch):
-    settings.RATE_LIMITS_ENABLED = True
-    cache.clear()
-    yield monkeypatch
-    cache.clear()
 
 
 def test_it_parses_rates():

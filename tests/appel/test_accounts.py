@@ -1,7 +1,5 @@
 import re
 
-import pytest
-from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from appel.models import User
@@ -158,14 +156,6 @@ def test_it_shows_the_calls_of_a_member_once_each(alice):
     make_call(alice, slug="deux")
     response = web_client(None).get("/users/alice/")
     assert [m.call.slug for m in response.context["memberships"]] == ["deux"]
-
-
-@pytest.fixture
-def limits_on(settings, monkeypatch):
-    settings.RATE_LIMITS_ENABLED = True
-    cache.clear()
-    yield monkeypatch
-    cache.clear()
 
 
 def test_it_limits_failed_logins_per_account(alice, limits_on):

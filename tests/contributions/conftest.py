@@ -32,6 +32,12 @@ def edit(resource, author, content, *, base_version=None, comment=""):
     ).version
 
 
+def append(resource, author, words):
+    """A new version by `author`: the latest text plus a paragraph of `words`."""
+    resource.refresh_from_db()
+    return edit(resource, author, f"{resource.latest_version.content}\n{words}\n")
+
+
 def review(version, reviewer, verdict="approve", comment=""):
     return reviewing.record_review(
         version=version, reviewer=reviewer, verdict=verdict, comment=comment

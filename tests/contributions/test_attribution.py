@@ -1,22 +1,15 @@
 """contributions.attribution: who wrote which words, edits, shares, reviewers, credit line."""
 
-import pytest
 from django.utils import translation
 
 from contributions import attribution
 from resources import authorship, editing
 from resources.models import Resource
 
-from .conftest import edit, review
+from .conftest import append, edit, review
 
 # One paragraph per line, so that the merge below combines two separate edits.
 THREE = "Premier paragraphe ici.\n\nDeuxième paragraphe là.\n\nTroisième paragraphe enfin.\n"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
 
 
 def loaded(resource):
@@ -24,12 +17,6 @@ def loaded(resource):
     return attribution.visible_resource(
         resource.created_by, call_slug=resource.call.slug, resource_slug=resource.slug
     )
-
-
-def append(resource, author, words):
-    """A new version by `author`: the latest text plus a paragraph of `words`."""
-    resource.refresh_from_db()
-    return edit(resource, author, f"{resource.latest_version.content}\n{words}\n")
 
 
 def shares_of(credit):

@@ -1,25 +1,12 @@
 """GET calls/{call}/resources/{res}/attribution (API.md, "Attribution")."""
 
-import pytest
-
 from appel.models import Call
 from resources import editing
 
 from ..conftest import client_for
-from .conftest import edit, review
+from .conftest import append, review
 
 URL = "/api/v1/calls/eau/resources/carte-des-puits/attribution"
-
-
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def append(resource, author, words):
-    resource.refresh_from_db()
-    return edit(resource, author, f"{resource.latest_version.content}\n{words}\n")
 
 
 def test_it_answers_anyone_with_the_contract_fields(api, resource, charlie, rita):

@@ -7,20 +7,23 @@ import pytest
 from appel.models import Call
 from resources import editing
 
-from .conftest import TEXT, edit, review
+from .conftest import TEXT, append, edit, review
 
 BASE = "/calls/eau/resources/carte-des-puits/"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Pages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
-def append(resource, author, words):
-    resource.refresh_from_db()
-    return edit(resource, author, f"{resource.latest_version.content}\n{words}\n")
+@pytest.fixture
+def derived(resource, other_call, victor):
+    """victor's "Puits mobiles" in the other call, derived from bob's version 1."""
+    return editing.create_resource(
+        call=other_call,
+        author=victor,
+        title="Puits mobiles",
+        slug="puits-mobiles",
+        content=TEXT,
+        license="CC-BY-4.0",
+        derived_from=resource.latest_version,
+    ).resource
 
 
 # Attribution page
@@ -44,16 +47,7 @@ def test_it_shows_contributors_reviewers_and_the_credit_line(client, resource, c
     assert 'rel="license" href="https://www.etalab.gouv.fr/licence-ouverte-open-licence/"' in html
 
 
-def test_it_shows_the_source_of_a_derived_resource(client, resource, other_call, victor):
-    editing.create_resource(
-        call=other_call,
-        author=victor,
-        title="Puits mobiles",
-        slug="puits-mobiles",
-        content=TEXT,
-        license="CC-BY-4.0",
-        derived_from=resource.latest_version,
-    )
+def test_it_shows_the_source_of_a_derived_resource(client, derived):
     html = client.get("/calls/mobilite/resources/puits-mobiles/attribution/").content.decode()
     assert "Derived from" in html
     assert 'href="/calls/eau/resources/carte-des-puits/versions/1/"' in html
@@ -158,16 +152,7 @@ def test_the_panel_shows_license_authors_and_reuse_links(client, resource, charl
         assert f'href="{url}"' in panel, url
 
 
-def test_the_panel_names_the_source_of_a_derived_resource(client, resource, other_call, victor):
-    editing.create_resource(
-        call=other_call,
-        author=victor,
-        title="Puits mobiles",
-        slug="puits-mobiles",
-        content=TEXT,
-        license="CC-BY-4.0",
-        derived_from=resource.latest_version,
-    )
+def test_the_panel_names_the_source_of_a_derived_resource(client, derived):
     html = client.get("/calls/mobilite/resources/puits-mobiles/").content.decode()
     assert 'href="/calls/eau/resources/carte-des-puits/versions/1/">« Carte des puits »</a>' in html
 

@@ -16,12 +16,6 @@ API = "/api/v1/calls/eau/retribution"
 PAGE = "/calls/eau/retribution/"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def written(resource, call, bob, charlie, rita):
     """Stable texts: carte-des-puits v1 (bob, 8 words), sources (charlie, 4 words).

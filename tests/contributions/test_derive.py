@@ -16,12 +16,6 @@ REFUSAL = (
 )
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def share_alike(call, bob):
     """A CC-BY-SA-4.0 resource of `call`: it may only be reused under CC-BY-SA (or GPLv3)."""

@@ -16,12 +16,6 @@ WEB = "/calls/eau/resources/carte-des-puits/"
 DRAFT = TEXT + "\nBrouillon de charlie, pas encore relu.\n"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
 @pytest.fixture
 def validated(resource, rita, charlie):
     """Version 1 (bob's) validated by rita; version 2, charlie's draft, waiting on top."""

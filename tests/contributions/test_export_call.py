@@ -19,12 +19,6 @@ from .conftest import TEXT, edit, review
 API = "/api/v1/calls/eau/export"
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
 def unzip(response):
     assert isinstance(response, StreamingHttpResponse)
     return zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))

@@ -46,12 +46,6 @@ CELLS = [
 ]
 
 
-@pytest.fixture(autouse=True)
-def _english(settings):
-    """Messages in English (msgids): assertions do not depend on the French catalogue."""
-    settings.LANGUAGE_CODE = "en"
-
-
 def test_it_knows_every_open_license_of_the_table():
     assert sorted(licenses.OPEN_LICENSE_IDS) == sorted(IDS)
 

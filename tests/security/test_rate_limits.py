@@ -16,14 +16,6 @@ RES = "/calls/eau/resources/guide"
 API_RES = "/api/v1/calls/eau/resources/guide"
 
 
-@pytest.fixture
-def limits(settings, monkeypatch):
-    settings.RATE_LIMITS_ENABLED = True
-    cache.clear()
-    yield monkeypatch
-    cache.clear()
-
-
 def assert_limited(responses, allowed):
     """The first `allowed` answers get through, the next is a 429 with Retry-After."""
     codes = [r.status_code for r in responses]
@@ -34,16 +26,16 @@ def assert_limited(responses, allowed):
     return refused
 
 
-def test_it_limits_web_logins_per_address(limits, roles):
-    limits.setenv("RATE_LIMIT_LOGIN", "2/m")
+def test_it_limits_web_logins_per_address(limits_on, roles):
+    limits_on.setenv("RATE_LIMIT_LOGIN", "2/m")
     client = page_client(None)
     data = {"username": "bob", "password": PASSWORD}
     refused = assert_limited([client.post("/accounts/login/", data) for _ in range(3)], 2)
     assert b"Too many requests" in refused.content
 
 
-def test_it_throttles_failed_logins_per_account_across_addresses(limits, roles):
-    limits.setenv("RATE_LIMIT_LOGIN_FAILURE_ACCOUNT", "2/15m")
+def test_it_throttles_failed_logins_per_account_across_addresses(limits_on, roles):
+    limits_on.setenv("RATE_LIMIT_LOGIN_FAILURE_ACCOUNT", "2/15m")
     bad = {"username": "bob", "password": "wrong"}
     for address in ("10.0.0.1", "10.0.0.2"):
         assert (
@@ -59,8 +51,8 @@ def test_it_throttles_failed_logins_per_account_across_addresses(limits, roles):
     )
 
 
-def test_it_throttles_failed_logins_per_address_on_the_api(limits, roles):
-    limits.setenv("RATE_LIMIT_LOGIN_FAILURE_ADDRESS", "2/15m")
+def test_it_throttles_failed_logins_per_address_on_the_api(limits_on, roles):
+    limits_on.setenv("RATE_LIMIT_LOGIN_FAILURE_ADDRESS", "2/15m")
     api = APIClient()
     answers = [
         api.post("/api/v1/auth/token", {"username": name, "password": "wrong"}, format="json")
@@ -70,8 +62,8 @@ def test_it_throttles_failed_logins_per_address_on_the_api(limits, roles):
     assert refused.json()["detail"]
 
 
-def test_it_limits_sign_ups_on_the_site_and_the_api(limits, db):
-    limits.setenv("RATE_LIMIT_REGISTER", "1/h")
+def test_it_limits_sign_ups_on_the_site_and_the_api(limits_on, db):
+    limits_on.setenv("RATE_LIMIT_REGISTER", "1/h")
     client = page_client(None)
     form = {"username": "x", "password1": "p", "password2": "q"}
     assert_limited([client.post("/accounts/signup/", form) for _ in range(2)], 1)
@@ -90,14 +82,14 @@ def test_it_limits_sign_ups_on_the_site_and_the_api(limits, db):
         (f"{RES}/derive/", {}),
     ],
 )
-def test_it_limits_web_edits(limits, roles, url, data):
-    limits.setenv("RATE_LIMIT_EDIT", "2/m")
+def test_it_limits_web_edits(limits_on, roles, url, data):
+    limits_on.setenv("RATE_LIMIT_EDIT", "2/m")
     client = page_client(roles["contributor"])
     assert_limited([client.post(url, data) for _ in range(3)], 2)
 
 
-def test_it_limits_web_reviews(limits, roles):
-    limits.setenv("RATE_LIMIT_REVIEW", "1/m")
+def test_it_limits_web_reviews(limits_on, roles):
+    limits_on.setenv("RATE_LIMIT_REVIEW", "1/m")
     client = page_client(roles["reviewer"])
     data = {"verdict": "comment", "comment": "Bien."}
     assert_limited([client.post(f"{RES}/versions/2/review/", data) for _ in range(2)], 1)
@@ -111,23 +103,23 @@ def test_it_limits_web_reviews(limits, roles):
         (f"{API_RES}/versions/1/restore", {}),
     ],
 )
-def test_it_limits_api_edits(limits, roles, url, data):
-    limits.setenv("RATE_LIMIT_EDIT", "2/m")
+def test_it_limits_api_edits(limits_on, roles, url, data):
+    limits_on.setenv("RATE_LIMIT_EDIT", "2/m")
     client = client_for(roles["contributor"])
     refused = assert_limited([client.post(url, data, format="json") for _ in range(3)], 2)
     assert refused.json()["detail"]
 
 
-def test_it_limits_api_reviews(limits, roles):
-    limits.setenv("RATE_LIMIT_REVIEW", "1/m")
+def test_it_limits_api_reviews(limits_on, roles):
+    limits_on.setenv("RATE_LIMIT_REVIEW", "1/m")
     client = client_for(roles["reviewer"])
     body = {"verdict": "comment", "comment": "Bien."}
     url = f"{API_RES}/versions/2/reviews"
     assert_limited([client.post(url, body, format="json") for _ in range(2)], 1)
 
 
-def test_it_limits_every_api_request_per_user(limits, roles):
-    limits.setenv("RATE_LIMIT_API", "3/m")
+def test_it_limits_every_api_request_per_user(limits_on, roles):
+    limits_on.setenv("RATE_LIMIT_API", "3/m")
     client = client_for(roles["contributor"])
     assert_limited([client.get(API_RES) for _ in range(4)], 3)
     # Another user has an allowance of their own.
