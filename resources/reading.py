@@ -81,23 +81,19 @@ def page_state(user, call_slug, slug):
     drafts are kept from anyone (`Call.objects.visible_to`), so only a
     draft's resource costs a second query, asking that rule.
     """
-    found = list(
-        Resource.objects.filter(call__slug=call_slug, slug=slug).values_list(
-            "pk",
-            "latest_version_id",
-            "latest_version__state",
-            "stable_version_id",
-            "stable_version__state",
-            "call__status",
-            "call_id",
-        )[:1]
-    )
-    if not found or (
-        found[0][5] == Call.Status.DRAFT
-        and not Call.objects.visible_to(user).filter(pk=found[0][6]).exists()
-    ):
-        raise Http404(_("This call has no such resource."))
-    return found[0]
+    found = Resource.objects.filter(call__slug=call_slug, slug=slug).values_list(
+        "pk",
+        "latest_version_id",
+        "latest_version__state",
+        "stable_version_id",
+        "stable_version__state",
+        "call__status",
+        "call_id",
+    )[:1]
+    for *state, status, call_id in found:
+        if status != Call.Status.DRAFT or Call.objects.visible_to(user).filter(pk=call_id).exists():
+            return (*state, status)
+    raise Http404(_("This call has no such resource."))
 
 
 def resources_of(call, queryset):
