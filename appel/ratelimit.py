@@ -26,6 +26,7 @@ DEFAULT_RATES = {
     "login_failure_address": "20/15m",  # failed logins, per address
     "edit": "30/m",  # saved edits and new resources, per user
     "review": "30/m",  # reviews, per user
+    "upload": "60/h",  # uploaded files, per user
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

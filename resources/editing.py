@@ -22,9 +22,8 @@ from django.utils.translation import gettext as _
 from appel import audit
 from appel.models import Call, Challenge
 
-from . import authorship, licenses, search
+from . import authorship, licenses, links, search
 from .diff import three_way_merge
-from .markup import render_markdown
 from .models import Resource, ResourceVersion
 
 
@@ -151,7 +150,7 @@ def _save_version(*, resource, author, comment, parent, runs, merged=False, rest
             size=size,
             delta=size - (parent.size if parent else 0),
             content_hash=hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
-            html=render_markdown(content),
+            html=links.render(resource, content),
             authorship=runs,
             merged=merged,
             restored_from=restored_from,
@@ -159,6 +158,7 @@ def _save_version(*, resource, author, comment, parent, runs, merged=False, rest
     version = ResourceVersion.objects.get(resource=resource, number=number)
     resource.latest_version = version
     resource.save(update_fields=["latest_version"])
+    links.record(resource, content)
     return version
 
 
@@ -225,7 +225,7 @@ def create_resource(
         runs = authorship.initial(content, author.pk)
     try:
         with transaction.atomic():
-            return _save_version(
+            version = _save_version(
                 resource=resource,
                 author=author,
                 comment=comment,
@@ -236,6 +236,9 @@ def create_resource(
         raise ValidationError(
             {"slug": [_("A resource of this call already uses this slug.")]}
         ) from error
+    # Texts that linked to it "to be written" now link to it.
+    links.rerender_linking_to(call=call, slug=resource.slug)
+    return version
 
 
 def _lock(resource):
@@ -298,10 +301,13 @@ def edit_resource(
         return EditResult(version=latest, created=False)
 
     runs = authorship.derive(resource.content, latest.authorship, content, author.pk)
+    renamed = title != resource.title
     resource.content, resource.title = content, title
     version = _save_version(
         resource=resource, author=author, comment=comment, parent=latest, runs=runs, merged=merged
     )
+    if renamed:  # links to it show its title
+        links.rerender_linking_to(call=resource.call, slug=resource.slug)
     return EditResult(version=version, created=True, merged=merged)
 
 
@@ -319,6 +325,7 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
     content = old.content
     if content == resource.content and old.title == resource.title:
         return EditResult(version=latest, created=False)
+    renamed = old.title != resource.title
     resource.content, resource.title = content, old.title
     version = _save_version(
         resource=resource,
@@ -329,6 +336,8 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
         runs=old.authorship,
         restored_from=number,
     )
+    if renamed:
+        links.rerender_linking_to(call=resource.call, slug=resource.slug)
     audit.record(
         call=resource.call,
         actor=author,

@@ -11,17 +11,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.core.validators import slug_re
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appel.ratelimit import limit_posts
+from appel.ratelimit import RateLimited, hit, identity, limit_posts, too_many_requests
 
-from . import editing, pagecache, reading, search
+from . import editing, files, links, pagecache, reading, search
 from .diff import word_diff
-from .forms import ResourceCreateForm, ResourceEditForm
+from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
 from .markup import render_markdown
 
 LIST_PAGE_SIZE = 50
@@ -38,12 +39,20 @@ def _read_only(request, call):
     messages.warning(request, _read_only_reason(call))
 
 
-def _preview(request):
-    """The posted text rendered as it would be saved; None when it is over the size limit."""
+def _preview(request, *, call=None, resource_slug=None):
+    """The posted text rendered as it would be saved; None when it is over the size limit.
+
+    In a call, `files/NAME` and `[[slug]]` resolve as they will once saved.
+    """
     content = editing.normalize(request.POST.get("content", ""))
     if len(content.encode("utf-8", "surrogatepass")) > settings.MAX_CONTENT_BYTES:
         return None
-    return render_markdown(content)
+    if call is None:
+        return render_markdown(content)
+    slug = resource_slug or request.POST.get("slug") or "new"
+    if not slug_re.fullmatch(slug):
+        slug = "new"
+    return render_markdown(content, links=links.CallLinks(call, slug, content))
 
 
 @require_GET
@@ -81,13 +90,13 @@ def resource_create(request, call):
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
-    form = ResourceCreateForm(
-        request.POST or None, call=call, initial={"challenge": request.GET.get("challenge")}
-    )
+    # A "to be written" link ([[slug]] in another text) comes with the title and slug to use.
+    initial = {key: request.GET.get(key) for key in ("challenge", "title", "slug")}
+    form = ResourceCreateForm(request.POST or None, call=call, initial=initial)
     preview, previewing = None, request.method == "POST" and "preview" in request.POST
     if previewing:
         form = ResourceCreateForm(call=call, initial=request.POST.dict())
-        preview = _preview(request)
+        preview = _preview(request, call=call)
     elif form.is_valid():
         data = form.cleaned_data
         try:
@@ -140,6 +149,8 @@ def _resource_page_parts(request, call, resource):
     ctx = {
         "resource": resource,
         "call": resource.call,
+        "files": list(files.files_of(resource)),
+        "backlinks": list(links.backlinks(resource)),
         "version": resource.displayed_version,
         "latest": latest,
         "stable": stable,
@@ -189,6 +200,18 @@ def resource_edit(request, call, resource):
         return redirect(resource)
     latest = resource.latest_version
     preview, previewing = None, "preview" in request.POST
+    uploading = "upload" in request.POST
+    upload_form = FileUploadForm(request.POST or None, request.FILES or None, resource=resource)
+    if request.method == "POST" and request.FILES:
+        # A file sent with the text is uploaded first; if it is refused, the text waits.
+        try:
+            hit("upload", identity(request))
+        except RateLimited as error:
+            return too_many_requests(request, error)
+        if _upload(request, resource, upload_form) is None:
+            uploading = True
+    elif uploading:
+        upload_form.add_error("file", _("Choose a file to upload."))
     if request.method == "GET":
         form = ResourceEditForm(
             initial={
@@ -197,9 +220,10 @@ def resource_edit(request, call, resource):
                 "base_version": latest.number,
             }
         )
-    elif previewing:
+    elif previewing or uploading:
         form = ResourceEditForm(initial=request.POST.dict())
-        preview = _preview(request)
+        if previewing:
+            preview = _preview(request, call=resource.call, resource_slug=resource.slug)
     else:
         form = ResourceEditForm(request.POST)
         if form.is_valid():
@@ -228,10 +252,54 @@ def resource_edit(request, call, resource):
         "resource": resource,
         "call": resource.call,
         "form": form,
+        "upload_form": upload_form if uploading else FileUploadForm(resource=resource),
+        "files": list(files.files_of(resource)),
+        # Text typed but not saved yet (an upload or a preview came back): warn before leaving.
+        "dirty": request.method == "POST",
         "preview": preview,
         "preview_failed": previewing and preview is None,
     }
-    return render(request, "resources/resource_edit.html", ctx)
+    status = 400 if upload_form.errors else 200
+    return render(request, "resources/resource_edit.html", ctx, status=status)
+
+
+def _upload(request, resource, form):
+    """Upload the form's file through resources/files.py; the revision, or None with form errors."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if not data["file"]:
+        form.add_error("file", _("Choose a file to upload."))
+        return None
+    try:
+        revision = files.upload_file(
+            resource=resource,
+            uploader=request.user,
+            upload=data["file"],
+            name=data["name"] or None,
+            license=data["license"] or None,
+        )
+    except (files.FileRefused, files.FileTooLarge, files.QuotaExceeded) as error:
+        form.add_error("file", str(error))
+        return None
+    except editing.CallNotOpen as error:
+        form.add_error(None, str(error))
+        return None
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(
+        request,
+        _("File “%(name)s” uploaded (revision %(n)s). Show it in the text with %(snippet)s.")
+        % {
+            "name": revision.file.name,
+            "n": revision.number,
+            "snippet": f"![…](files/{revision.file.name})"
+            if revision.is_image
+            else f"[…](files/{revision.file.name})",
+        },
+    )
+    return revision
 
 
 def _after_edit(request, resource, result):
@@ -264,6 +332,8 @@ def resource_history(request, call, resource):
         "resource": resource,
         "call": resource.call,
         "page": page,
+        # Beside the text's versions: the files uploaded, newest first (on the first page).
+        "uploads": list(files.uploads_of(resource)) if page.number == 1 else [],
         # Preselected for comparison: the newest version of the page and its parent.
         "default_from": page[0].number - 1 if page else None,
         "can_restore": request.user.is_authenticated and resource.call.is_open,
@@ -359,7 +429,15 @@ def markdown_preview(request):
     """
     if not request.user.is_authenticated:
         raise PermissionDenied
-    html = _preview(request)
+    call = resource_slug = None
+    call_slug, slug = request.POST.get("call", ""), request.POST.get("resource", "")
+    if slug_re.fullmatch(call_slug):
+        if slug_re.fullmatch(slug):
+            resource = reading.get_resource(request.user, call_slug, slug)
+            call, resource_slug = resource.call, resource.slug
+        else:
+            call = reading.get_call(request.user, call_slug)
+    html = _preview(request, call=call, resource_slug=resource_slug)
     if html is None:
         return HttpResponse(
             _("The text is over the size limit: no preview."),
@@ -387,3 +465,41 @@ def call_changes(request, call):
     for version in page:
         version.resource.call = call
     return render(request, "resources/call_changes.html", {"call": call, "page": page})
+
+
+@require_GET
+def file_list(request, call, resource):
+    """Every file of a resource with all its revisions, licenses and uploaders."""
+    resource = reading.get_resource(request.user, call, resource)
+    found = list(files.files_of(resource))
+    revisions = {}
+    for revision in files.revisions_in(found):
+        revisions.setdefault(revision.file_id, []).append(revision)
+    for file in found:
+        file.resource = resource
+        file.all_revisions = revisions.get(file.pk, [])
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "files": found,
+        "can_upload": resource.call.is_open,
+    }
+    return render(request, "resources/file_list.html", ctx)
+
+
+@require_GET
+def file_download(request, call, resource, name):
+    """The bytes of a file (`?revision=N` for an older one), with the headers of files.serve."""
+    resource = reading.get_resource(request.user, call, resource)
+    file = files.get_file(resource, name)
+    return files.serve(request, files.get_revision(file, request.GET.get("revision")))
+
+
+@require_GET
+def file_thumbnail(request, call, resource, name):
+    """A small WebP of an image, made once at upload."""
+    resource = reading.get_resource(request.user, call, resource)
+    revision = files.get_revision(files.get_file(resource, name), request.GET.get("revision"))
+    if not revision.has_thumbnail:
+        raise Http404(_("This file has no thumbnail: it is not an image."))
+    return files.serve(request, revision, thumbnail=True)

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from resources import pagecache
+from resources import links, pagecache
 from resources.markup import render_markdown
 from resources.models import ResourceVersion
 from resources.reading import load_contents
@@ -50,7 +50,10 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be 1 or more.")
         # ResourceVersion is metadata, not a versioned model: writing its HTML
         # with bulk_update leaves the reversion snapshots untouched, as it should.
-        versions = ResourceVersion.objects.only("pk", "revision_id", "resource_id", "html")
+        # Each with its resource's slug and call: `files/NAME` and `[[slug]]` resolve from them.
+        versions = ResourceVersion.objects.select_related("resource__call").only(
+            "pk", "revision_id", "resource_id", "html", "resource__slug", "resource__call__slug"
+        )
         self._rerender(versions, "versions", batch_size, source=None, target="html")
         for app_label, model_name, source, target in OTHER_SOURCES:
             if not apps.is_installed(app_label):
@@ -68,7 +71,10 @@ class Command(BaseCommand):
                 load_contents(batch)
             stale = []
             for row in batch:
-                html = render_markdown(row.content if source is None else getattr(row, source))
+                if source is None:
+                    html = links.render(row.resource, row.content)
+                else:
+                    html = render_markdown(getattr(row, source))
                 if html != getattr(row, target):
                     setattr(row, target, html)
                     stale.append(row)
