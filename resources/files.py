@@ -15,6 +15,7 @@ The app serves them itself (`serve`), so a draft call's files stay hidden
 and every answer carries the headers that keep a file from acting as a page.
 """
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -385,6 +386,11 @@ def upload_file(*, resource: Resource, uploader, upload, name: str | None = None
     if upload.size > settings.FILE_MAX_BYTES:
         raise FileTooLarge(upload.size)
     name = clean_name(name or upload.name)
+    if not _extension(name):
+        # A name chosen without extension borrows the uploaded file's (data files need one).
+        with contextlib.suppress(FileRefused):
+            if extension := _extension(clean_name(upload.name)):
+                name = f"{name}.{extension}"
     license = license or resource.license
     _check_license(resource, license)
     data = b"".join(upload.chunks())
