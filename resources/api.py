@@ -17,7 +17,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
@@ -453,7 +453,7 @@ class FileList(WriteMixin, generics.GenericAPIView):
 
     serializer_class = FileRevisionSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
-    parser_classes = [MultiPartParser, FormParser]
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_scope = "upload"
     # The body is a file: its own limit (settings.FILE_MAX_BYTES) plus room for the form.
     max_body_bytes = property(lambda self: settings.FILE_MAX_BYTES + 100_000)

@@ -332,8 +332,8 @@ def resource_history(request, call, resource):
         "resource": resource,
         "call": resource.call,
         "page": page,
-        # Beside the text's versions: the files uploaded, newest first (on the first page).
-        "uploads": list(files.uploads_of(resource)) if page.number == 1 else [],
+        # Beside the text's versions: the latest files uploaded, newest first.
+        "uploads": list(files.uploads_of(resource)),
         # Preselected for comparison: the newest version of the page and its parent.
         "default_from": page[0].number - 1 if page else None,
         "can_restore": request.user.is_authenticated and resource.call.is_open,

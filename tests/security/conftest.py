@@ -5,12 +5,15 @@ resource "guide" (versions 1 and 2) in the open call "eau".
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
 from resources.editing import create_resource, edit_resource
+from resources.files import upload_file
 from tests.conftest import client_for
+from tests.resources.samples import image_bytes
 
 ROLES = (
     "anonymous",
@@ -46,6 +49,11 @@ def resource(call, bob):
         base_version=1,
     )
     version.resource.refresh_from_db()
+    upload_file(
+        resource=version.resource,
+        uploader=bob,
+        upload=SimpleUploadedFile("plan.png", image_bytes()),
+    )
     return version.resource
 
 

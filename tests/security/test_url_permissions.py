@@ -45,6 +45,7 @@ FUNDERS_PAGE = rule(403, anonymous=302, steward=200, other_steward=200, admin=20
 CALL = {"slug": "eau"}
 RES = {"call": "eau", "resource": "guide"}
 V1 = {**RES, "number": 1}
+FILE = {**RES, "name": "plan.png"}
 V2 = {**RES, "number": 2}
 REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
 
@@ -102,6 +103,9 @@ TABLE = {
         "post_data": {"content": "*hello*"},
     },
     "resources:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
+    "resources:file-list": {"kwargs": RES, "get": every(200)},
+    "resources:file-download": {"kwargs": FILE, "get": every(200)},
+    "resources:file-thumbnail": {"kwargs": FILE, "get": every(200)},
     # Reviews, credits, exports (pages)
     "contributions:review-queue": {"kwargs": {"call": "eau"}, "get": every(200)},
     "contributions:version-review": {
@@ -175,6 +179,8 @@ TABLE = {
         "post": rule(201, anonymous=401),
     },
     "api:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
+    "api:file-list": {"kwargs": RES, "get": every(200), "post": rule(400, anonymous=401)},
+    "api:file-detail": {"kwargs": FILE, "get": every(200)},
     "api:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
     "api:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
     # API: reviews, credits, exports
