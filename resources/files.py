@@ -24,12 +24,13 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.utils import timezone
@@ -525,6 +526,16 @@ def serve(request, revision, *, thumbnail=False):
     return response
 
 
+def every_revision(resource):
+    """Every revision of every file of `resource`, by name then number, streamed (exports)."""
+    return (
+        FileRevision.objects.filter(file__resource=resource)
+        .select_related("file", "uploaded_by")
+        .order_by("file__name", "number")
+        .iterator(chunk_size=100)
+    )
+
+
 def uploads_of(resource, *, limit=50):
     """The latest uploads of `resource`, newest first (the history page lists them)."""
     return (
@@ -541,3 +552,29 @@ def revisions_in(found):
         .select_related("uploaded_by")
         .order_by("file_id", "-number")
     )
+
+
+# `files/NAME` as rendered into a version's HTML (resources/links.py): the names a text uses.
+_RENDERED_FILE = re.compile(r'(?:src|href)="/calls/[-\w]+/resources/[-\w]+/files/([^"/?#]+)"')
+
+
+def in_use(resource, html):
+    """The latest revisions of the files of `resource` that `html` (a version's) shows or links.
+
+    No query when the text uses no file; else one, with the uploaders.
+    """
+    prefix = f"/calls/{resource.call.slug}/resources/{resource.slug}/files/"
+    names = {
+        unquote(match.group(1))
+        for match in _RENDERED_FILE.finditer(html or "")
+        if prefix in match.group(0)
+    }
+    if not names:
+        return []
+    found = (
+        FileRevision.objects.filter(file__resource=resource, file__name__in=names)
+        .filter(file__latest=models.F("pk"))
+        .select_related("file", "uploaded_by")
+        .order_by("file__name")
+    )
+    return list(found)
