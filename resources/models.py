@@ -199,11 +199,9 @@ class ResourceFile(models.Model):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        """The bytes of the latest revision (the address `files/NAME` resolves to)."""
-        return reverse(
-            "resources:file-download", args=[self.resource.call.slug, self.resource.slug, self.name]
-        )
+    @property
+    def extension(self):
+        return self.name.rpartition(".")[2] if "." in self.name else ""
 
 
 class FileRevision(models.Model):

@@ -62,7 +62,7 @@ def test_it_refuses_html_files(resource, bob):
 
 
 def test_it_refuses_a_pdf_that_is_a_zip_bomb(resource, bob):
-    # 3 MB of zeros compress to a few kB: far past 100 times its size.
+    # 150 MB of zeros compress to about 150 kB: far past 100 times its size.
     data = bomb_bytes(150_000_000)
     assert len(data) < 1_000_000
     with pytest.raises(files.FileRefused, match="unpack"):
