@@ -81,7 +81,8 @@ def test_dropping_a_file_uploads_it_and_inserts_its_reference(new_page, guide):
     handle = page.evaluate_handle(
         """bytes => {
             const transfer = new DataTransfer();
-            transfer.items.add(new File([new Uint8Array(bytes)], "dropped.png", {type: "image/png"}));
+            const file = new File([new Uint8Array(bytes)], "dropped.png", {type: "image/png"});
+            transfer.items.add(file);
             return transfer;
         }""",
         data,

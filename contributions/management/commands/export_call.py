@@ -45,7 +45,7 @@ def call_querysets(call):
         Version.objects.filter(revision__resource_version__resource__call=call).order_by("pk"),
         Resource.objects.filter(call=call).order_by("pk"),
         versions.order_by("pk"),
-        # Rows of files only: their bytes stay in the storage, shared or copied (docs/operations.md).
+        # Rows of files only: their bytes stay in the storage (docs/operations.md).
         ResourceFile.objects.filter(resource__call=call).order_by("pk"),
         revisions.order_by("pk"),
         ResourceLink.objects.filter(source__call=call).order_by("pk"),
