@@ -16,7 +16,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from appel.ratelimit import RateLimited, hit, identity, limit_posts, too_many_requests
 
@@ -487,7 +492,7 @@ def file_list(request, call, resource):
     return render(request, "resources/file_list.html", ctx)
 
 
-@require_GET
+@require_safe
 def file_download(request, call, resource, name):
     """The bytes of a file (`?revision=N` for an older one), with the headers of files.serve."""
     resource = reading.get_resource(request.user, call, resource)
@@ -495,7 +500,7 @@ def file_download(request, call, resource, name):
     return files.serve(request, files.get_revision(file, request.GET.get("revision")))
 
 
-@require_GET
+@require_safe
 def file_thumbnail(request, call, resource, name):
     """A small WebP of an image, made once at upload."""
     resource = reading.get_resource(request.user, call, resource)

@@ -202,3 +202,12 @@ def test_missing_bytes_in_storage_are_404_not_500(resource, bob, api):
     revision = files.upload_file(resource=resource, uploader=bob, upload=upload("a.csv", b"a\n"))
     default_storage.delete(revision.storage_path)
     assert api.get(f"{PAGE_FILES}a.csv").status_code == 404
+
+
+def test_head_answers_the_headers_of_a_file(resource, bob, api):
+    files.upload_file(resource=resource, uploader=bob, upload=upload("d.pdf", pdf_bytes()))
+    response = api.head(f"{PAGE_FILES}d.pdf")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].startswith("attachment")
+    assert api.post(f"{PAGE_FILES}d.pdf").status_code == 405
