@@ -163,6 +163,14 @@ def clean_name(raw):
     return f"{stem}.{extension}" if extension else stem
 
 
+def _fit(name):
+    """`name` within NAME_MAX_CHARS, its extension kept (it may have been added since cleaning)."""
+    if len(name) <= NAME_MAX_CHARS:
+        return name
+    stem, _dot, extension = name.rpartition(".")
+    return f"{stem[: NAME_MAX_CHARS - len(extension) - 1].rstrip('.-_')}.{extension}"
+
+
 def _extension(name):
     stem, dot, extension = name.rpartition(".")
     return extension.lower() if dot and stem else ""
@@ -400,7 +408,7 @@ def upload_file(*, resource: Resource, uploader, upload, name: str | None = None
     if not data:
         raise FileRefused(_("The file is empty."))
     checked = inspect(data, name)
-    name = _named(name, checked.kind)
+    name = _fit(_named(name, checked.kind))
     sha256 = hashlib.sha256(checked.data).hexdigest()
     revision = FileRevision(
         sha256=sha256,

@@ -200,3 +200,12 @@ def test_a_closed_call_takes_no_file(resource, bob, call):
     resource.call.refresh_from_db()
     with pytest.raises(CallNotOpen):
         put(resource, bob, "a.csv", b"a\n")
+
+
+def test_a_long_name_keeps_its_extension_within_the_limit(resource, bob):
+    revision = put(resource, bob, "x.csv", b"a\n", name="é" * 300)
+    assert len(revision.file.name) <= files.NAME_MAX_CHARS
+    assert revision.file.name.endswith("é.csv")
+    revision = put(resource, bob, "scan", pdf_bytes(), name="b" * 300)
+    assert len(revision.file.name) == files.NAME_MAX_CHARS
+    assert revision.file.name.endswith("b.pdf")
