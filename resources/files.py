@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import IntegrityError, models, transaction
+from django.db import models, transaction
 from django.db.models import Sum
 from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.utils import timezone
@@ -423,17 +423,15 @@ def upload_file(*, resource: Resource, uploader, upload, name: str | None = None
     _store(revision.storage_path, checked.data)
     if checked.thumbnail is not None:
         _store(revision.thumbnail_path, checked.thumbnail)
-    try:
-        revision = _save_revision(resource, name, revision)
-    except IntegrityError:  # the same new name uploaded an instant ago: now a revision of it
-        revision = _save_revision(resource, name, revision)
+    revision = _save_revision(resource, name, revision)
     transaction.on_commit(pagecache.renew)  # the resource page lists its files
     return revision
 
 
 @transaction.atomic
 def _save_revision(resource, name, revision):
-    # The call's row is the quota's lock: two uploads cannot both fit in the last bytes.
+    # The call's row is the uploads' lock: two cannot both fit in the quota's last bytes, nor
+    # both create the same new name (the second one becomes its revision 2).
     call = Call.objects.select_for_update().get(pk=resource.call_id)
     if not call.is_open:
         raise CallNotOpen(call)
@@ -441,10 +439,7 @@ def _save_revision(resource, name, revision):
     used = used["total"] or 0
     if used + revision.size > settings.FILE_QUOTA_PER_CALL_BYTES:
         raise QuotaExceeded(used, revision.size)
-    with transaction.atomic():
-        file, _created = ResourceFile.objects.select_for_update().get_or_create(
-            resource=resource, name=name
-        )
+    file, _created = ResourceFile.objects.get_or_create(resource=resource, name=name)
     last = file.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     revision.file = file
     revision.number = last + 1
