@@ -13,8 +13,13 @@ class ResourcesConfig(AppConfig):
 
         from appel.models import Call, Challenge
 
-        from .pagecache import names_changed
+        from .models import FileRevision, ResourceLink
+        from .pagecache import files_or_links_changed, names_changed
 
         for model in (get_user_model(), Call, Challenge):
             post_save.connect(names_changed, sender=model, dispatch_uid=f"page-names-{model}")
             post_delete.connect(names_changed, sender=model, dispatch_uid=f"page-del-{model}")
+        # The page lists the resource's files and the resources linking to it.
+        for model in (FileRevision, ResourceLink):
+            post_save.connect(files_or_links_changed, sender=model, dispatch_uid=f"page-{model}")
+        post_delete.connect(files_or_links_changed, sender=ResourceLink, dispatch_uid="page-unlink")

@@ -39,7 +39,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from appel.models import Call
 
-from . import licenses, pagecache
+from . import licenses
 from .editing import CallNotOpen
 from .models import IMAGE_TYPES, FileRevision, Resource, ResourceFile
 
@@ -423,9 +423,7 @@ def upload_file(*, resource: Resource, uploader, upload, name: str | None = None
     _store(revision.storage_path, checked.data)
     if checked.thumbnail is not None:
         _store(revision.thumbnail_path, checked.thumbnail)
-    revision = _save_revision(resource, name, revision)
-    transaction.on_commit(pagecache.renew)  # the resource page lists its files
-    return revision
+    return _save_revision(resource, name, revision)
 
 
 @transaction.atomic

@@ -63,20 +63,13 @@ def render(resource, text):
 
 
 def record(resource, text):
-    """Make the links table hold what `text` (the resource's latest) links to.
-
-    Returns whether the set changed, so that pages showing backlinks are renewed.
-    """
+    """Make the links table hold what `text` (the resource's latest) links to."""
     wanted = set(linked_slugs(text))
     current = set(resource.links.values_list("target_slug", flat=True))
-    if wanted == current:
-        return False
+    # Row by row (a text links to a few pages): the page cache hears of each (resources.apps).
     resource.links.filter(target_slug__in=current - wanted).delete()
-    ResourceLink.objects.bulk_create(
-        [ResourceLink(source=resource, target_slug=slug) for slug in wanted - current]
-    )
-    transaction.on_commit(pagecache.renew)
-    return True
+    for slug in sorted(wanted - current):
+        ResourceLink.objects.create(source=resource, target_slug=slug)
 
 
 def backlinks(resource):

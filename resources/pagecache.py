@@ -11,9 +11,10 @@ under a key made of what they depend on:
   status (edit button, read-only notice);
 - the language;
 - a generation, replaced whenever a name the parts show changes outside
-  the resource: a user's display name, a call, a défi (the receivers below,
-  connected in `resources.apps`), and when `rerender_markdown` rewrites the
-  stored HTML.
+  the resource: a user's display name, a call, a défi, a file uploaded, a
+  link between resources added or removed (the receivers below, connected
+  in `resources.apps`), and when `rerender_markdown` or
+  `links.rerender_linking_to` rewrite stored HTML.
 
 Nothing is ever invalidated by hand, and a stale text cannot be served: a
 new version is a new key. Entries live `TIMEOUT` seconds at most, which
@@ -24,6 +25,7 @@ processes) can show a renamed author's old name.
 import time
 
 from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import get_language
 
 TIMEOUT = 60
@@ -59,3 +61,8 @@ def names_changed(sender, update_fields=None, **kwargs):
     if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # logging in or changing a password shows nowhere on a page
     renew()
+
+
+def files_or_links_changed(sender, **kwargs):
+    """Receiver: a file was uploaded or a [[link]] came or went; renewed once it is committed."""
+    transaction.on_commit(renew)
