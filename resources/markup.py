@@ -30,7 +30,10 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-_CLASSES = {"toc", "footnote", "footnote-ref", "footnote-backref", "wikilink", "wikilink-missing"}
+_CLASSES = {
+    "toc", "footnote", "footnote-ref", "footnote-backref",
+    "wikilink", "wikilink-missing", "wikilink-note",
+}  # fmt: skip
 # The one kind of same-site image a text may show: a file of a resource, as
 # `files/NAME` resolves (see Links below). Any other image must be https.
 _LOCAL_FILE = re.compile(r"/calls/[-\w]+/resources/[-\w]+/files/[^/?#\\\s]+")
@@ -51,6 +54,8 @@ def _allowed_attribute(tag, name, value):
         return tag in {"h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div"}
     if name == "class":
         return value in _CLASSES
+    if name == "lang":
+        return tag == "span" and value in {"fr", "en"}
     if tag == "a":
         return name in {"href", "rel"}
     if tag == "img":
@@ -116,6 +121,7 @@ class Links(Protocol):
     def new_page_url(self, slug: str, title: str) -> str: ...
 
 
+MISSING_NOTES = (("fr", "à écrire"), ("en", "to be written"))
 # [[slug]] or [[slug|text]]: slugs as resources get them (resources/editing.py).
 WIKILINK = re.compile(r"\[\[([-a-z0-9_]{1,80})(?:\|([^\]\n]{1,200}))?\]\]")
 
@@ -141,6 +147,13 @@ class _WikiLinks(InlineProcessor):
             element.set("href", links.new_page_url(slug, title))
             element.set("class", "wikilink-missing")
             element.text = text or title
+            # Stored HTML serves both languages: each note says "to be written" in one, and
+            # the stylesheet shows the one of the page's language (exports show both).
+            for lang, note in MISSING_NOTES:
+                span = etree.SubElement(element, "span")
+                span.set("class", "wikilink-note")
+                span.set("lang", lang)
+                span.text = f" ({note})"
         return element, m.start(0), m.end(0)
 
 

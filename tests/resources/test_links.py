@@ -81,7 +81,9 @@ def test_a_missing_resource_links_to_its_creation_with_the_title(call, bob, clie
     html = html_of(guide)
     assert (
         '<a class="wikilink-missing" '
-        'href="/calls/eau/resources/new/?title=Plan+d+eau&amp;slug=plan-d-eau">Plan d eau</a>'
+        'href="/calls/eau/resources/new/?title=Plan+d+eau&amp;slug=plan-d-eau">Plan d eau'
+        '<span class="wikilink-note" lang="fr"> (à écrire)</span>'
+        '<span class="wikilink-note" lang="en"> (to be written)</span></a>'
     ) in html
     assert "title=La+mare+du+village&amp;slug=mare" in html
     client.force_login(bob)
