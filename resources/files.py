@@ -188,7 +188,7 @@ class Checked:
     thumbnail: bytes | None = None
 
 
-def inspect(data, name):
+def check_content(data, name):
     """What `data` really is (Checked, images re-encoded), or FileRefused saying why."""
     head = data[:16]
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -383,8 +383,9 @@ def _check_license(resource, license):
         )
 
 
-def upload_file(*, resource: Resource, uploader, upload, name: str | None = None,
-                license: str | None = None) -> FileRevision:  # fmt: skip
+def upload_file(
+    *, resource: Resource, uploader, upload, name: str | None = None, license: str | None = None
+) -> FileRevision:
     """Add `upload` (a Django UploadedFile) to `resource`, as a new file or a new revision.
 
     Refusals: CallNotOpen, FileTooLarge, QuotaExceeded, FileRefused (type,
@@ -407,7 +408,7 @@ def upload_file(*, resource: Resource, uploader, upload, name: str | None = None
         raise FileTooLarge(len(data))
     if not data:
         raise FileRefused(_("The file is empty."))
-    checked = inspect(data, name)
+    checked = check_content(data, name)
     name = _fit(_named(name, checked.kind))
     sha256 = hashlib.sha256(checked.data).hexdigest()
     revision = FileRevision(
