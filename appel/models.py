@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from resources import licenses
-from resources.markup import render_markdown
+from . import licenses
+from .markup import render_markdown
 
 # Descriptions are Markdown rendered at save; this bound keeps a page and a
 # request body reasonable while leaving room for a full call text.

@@ -504,9 +504,9 @@ class _Computed:
 def _compute(job):
     """Everything editing.py computes for each version of one resource (CPU only, no DB)."""
     size, index, user_pks = job
+    from appel.markup import render_markdown
     from resources import authorship
     from resources.editing import normalize
-    from resources.markup import render_markdown
 
     plan = resource_plan(size, index)
     rows = []

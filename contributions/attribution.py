@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from appel import audit
+from appel import audit, licenses
 from appel.models import Call, User
-from resources import authorship, licenses, reading
+from resources import authorship, reading
 from resources.models import Resource, ResourceVersion
 
 from .models import Retribution, Review

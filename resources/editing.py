@@ -19,12 +19,12 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from appel import audit
+from appel import audit, licenses
+from appel.markup import render_markdown
 from appel.models import Call, Challenge
 
-from . import authorship, licenses, search
+from . import authorship, search
 from .diff import three_way_merge
-from .markup import render_markdown
 from .models import Resource, ResourceVersion
 
 

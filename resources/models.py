@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from appel import licenses
 from appel.models import Call, Challenge
-
-from . import licenses
 
 
 class ResourceQuerySet(models.QuerySet):

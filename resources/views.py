@@ -17,12 +17,12 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appel.markup import render_markdown
 from appel.ratelimit import limit_posts
 
 from . import editing, pagecache, reading, search
 from .diff import word_diff
 from .forms import ResourceCreateForm, ResourceEditForm
-from .markup import render_markdown
 
 LIST_PAGE_SIZE = 50
 SORTS = {"recent": ("-updated_at", "-pk"), "title": ("title", "pk")}

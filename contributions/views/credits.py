@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from appel import licenses
 from appel.models import Call
 from appel.ratelimit import limit_posts
-from resources import authorship, editing, licenses
+from resources import authorship, editing
 
 from .. import attribution, exports
 

@@ -14,8 +14,8 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from appel.markup import render_markdown
 from appel.models import User
-from resources.markup import render_markdown
 from tests.conftest import client_for
 
 from .conftest import page_client

@@ -1,4 +1,4 @@
-"""Run after changing the Markdown extensions or the HTML allowlist in resources/markup.py.
+"""Run after changing the Markdown extensions or the HTML allowlist in appel/markup.py.
 
 Pages show HTML rendered once at save; this command brings what is stored
 in line with the current rules: every version of every resource, and the
@@ -9,8 +9,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from appel.markup import render_markdown
 from resources import pagecache
-from resources.markup import render_markdown
 from resources.models import ResourceVersion
 from resources.reading import load_contents
 
@@ -34,7 +34,7 @@ def _batches(queryset, size):
 class Command(BaseCommand):
     help = (
         "Re-renders the stored HTML of every resource version, call, challenge and review "
-        "with the current Markdown rules (run it after changing resources/markup.py)."
+        "with the current Markdown rules (run it after changing appel/markup.py)."
     )
 
     def add_arguments(self, parser):
