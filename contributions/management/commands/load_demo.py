@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from appel.models import Call, Challenge, Membership, User
 from appel.stewarding import launch_call, set_member
+from resources.editing import create_resource, edit_resource
 
 CALL_DESCRIPTION = """\
 ## Pourquoi cet appel
@@ -211,10 +212,6 @@ class Command(BaseCommand):
 
 def _load_demo_resources(call, users):
     """Two communs and an edit, so the resource pages have something to show."""
-    try:
-        from resources.editing import create_resource, edit_resource
-    except ImportError:  # the resources editing module is not there yet
-        return
     guide = create_resource(
         call=call,
         author=users["lea"],
