@@ -7,6 +7,12 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Commons resources")
 
     def ready(self):
+        from appel import callstats
+
+        from .stats import annotate_calls
+
+        callstats.provide(annotate_calls)  # the figures calls show (appel/callstats.py)
+
         # Cache freshness only, no domain logic: see resources/pagecache.py.
         from django.contrib.auth import get_user_model
         from django.db.models.signals import post_delete, post_save
