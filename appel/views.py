@@ -23,7 +23,15 @@ from django.views.decorators.http import require_POST
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .stewarding import (
+    LastSteward,
+    StatusMoveRefused,
+    launch_call,
+    move_status,
+    remove_member,
+    save_call,
+    set_member,
+)
 
 AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
@@ -106,7 +114,9 @@ def call_edit(request, slug):
     call = _call_for_steward(request, slug)
     form = CallForm(request.POST, instance=call) if _is_post(request) else CallForm(instance=call)
     if form.is_valid():
-        save_call(call=form.save(commit=False), actor=request.user)
+        form.save(commit=False)  # the instance holds the cleaned values
+        changes = {name: getattr(call, name) for name in form.changed_data}
+        save_call(call=call, actor=request.user, changes=changes)
         messages.success(request, _("The call is updated."))
         return redirect(call)
     return render(request, "appel/call_form.html", {"form": form, "call": call})
@@ -117,14 +127,16 @@ def call_edit(request, slug):
 def call_status(request, slug):
     call = _call_for_steward(request, slug)
     form = StatusForm(request.POST)
-    if form.is_valid() and call.can_move_to(form.cleaned_data["status"]):
-        call.status = form.cleaned_data["status"]
-        save_call(call=call, actor=request.user, fields=["status", "updated_at"])
+    try:
+        if not form.is_valid():
+            raise StatusMoveRefused(call, call.status)
+        move_status(call=call, to=form.cleaned_data["status"], actor=request.user)
+    except StatusMoveRefused:
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+    else:
         messages.success(
             request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
         )
-    else:
-        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
     return redirect(call)
 
 
