@@ -26,6 +26,7 @@ from rest_framework.validators import UniqueValidator
 
 from . import ratelimit
 from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
+from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
 from .stewarding import (
     LastSteward,
@@ -137,16 +138,16 @@ class StewardsWrite(BasePermission):
 
 
 class CallMixin:
-    # Loads the call named in the URL once per request, or answers 404. Drafts
-    # are filtered out for everyone but their stewards, so an unknown call and
-    # someone else's draft look the same from outside.
+    """The call named in the URL, loaded once per request by `appel.loaders`, or 404."""
 
     def calls(self):
-        return Call.objects.visible_to(self.request.user).prefetch_related("memberships")
+        return Call.objects.all()
 
     @cached_property
     def call(self):
-        return get_object_or_404(self.calls(), slug=self.kwargs["call"])
+        return get_call(
+            self.request.user, self.kwargs["call"], queryset=self.calls(), with_members=True
+        )
 
 
 class StatsSerializer(serializers.Serializer):
@@ -236,7 +237,7 @@ class CallList(generics.ListCreateAPIView):
     permission_classes = [CanLaunchCalls]
 
     def get_queryset(self):
-        calls = Call.objects.visible_to(self.request.user).with_stats()
+        calls = visible_calls(self.request.user, Call.objects.with_stats())
         calls = calls.select_related("created_by")
         status_filter = self.request.query_params.get("status")
         if status_filter:

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
+from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
 from .stewarding import (
     LastSteward,
@@ -47,16 +48,8 @@ STATUS_ACTIONS = {
 }
 
 
-def _calls(request):
-    """Calls the visitor may see, with the memberships `role_of` reads, users included."""
-    memberships = Membership.objects.select_related("user")
-    return Call.objects.visible_to(request.user).prefetch_related(
-        Prefetch("memberships", queryset=memberships)
-    )
-
-
 def _call_for_steward(request, slug):
-    call = get_object_or_404(_calls(request), slug=slug)
+    call = get_call(request.user, slug, with_members=True)
     if not call.is_steward(request.user):
         raise PermissionDenied
     return call
@@ -67,7 +60,7 @@ def _is_post(request):
 
 
 def home(request):
-    calls = list(Call.objects.visible_to(request.user).with_stats())
+    calls = list(visible_calls(request.user, Call.objects.with_stats()))
     sections = [
         (status, heading, [call for call in calls if call.status == status])
         for status, heading in HOME_SECTIONS
@@ -78,8 +71,8 @@ def home(request):
 def call_detail(request, slug):
     challenges = Challenge.objects.annotate(resource_count=Count("resources"))
     challenges = challenges.order_by("position", "pk")  # counting drops the default ordering
-    calls = _calls(request).with_stats().prefetch_related(Prefetch("challenges", challenges))
-    call = get_object_or_404(calls, slug=slug)
+    calls = Call.objects.with_stats().prefetch_related(Prefetch("challenges", challenges))
+    call = get_call(request.user, slug, queryset=calls, with_members=True)
     members = call.memberships.all()
     role = call.role_of(request.user)
     ctx = {
@@ -244,7 +237,7 @@ def signup(request):
 
 def _memberships(user, viewer):
     """`user`'s roles on the calls `viewer` may see (someone else's drafts stay hidden)."""
-    visible = Call.objects.visible_to(viewer).values("pk")
+    visible = visible_calls(viewer).values("pk")
     memberships = user.memberships.filter(call__in=visible).select_related("call")
     return memberships.order_by("-call__created_at")
 

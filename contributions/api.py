@@ -4,8 +4,6 @@ from django.urls import path  # noqa: F401
 
 # --- Review (engineer C) ---
 # isort: split
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
@@ -14,7 +12,8 @@ from rest_framework.response import Response
 
 from appel.api import CallMixin
 from appel.drf import Conflict
-from resources import reading
+from appel.loaders import get_call
+from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import ResourceVersion
 
@@ -80,13 +79,11 @@ class VersionReviewList(CallMixin, generics.ListCreateAPIView):
     throttle_scope = "review"
 
     def get_version(self):
-        if not 1 <= self.kwargs["number"] <= reading.MAX_NUMBER:
-            raise Http404
-        return get_object_or_404(
-            ResourceVersion.objects.only("pk", "resource_id", "number", "state"),
-            resource__call=self.call,
-            resource__slug=self.kwargs["resource"],
-            number=self.kwargs["number"],
+        return loaders.get_version_of_call(
+            self.call,
+            self.kwargs["resource"],
+            self.kwargs["number"],
+            queryset=ResourceVersion.objects.only("pk", "resource_id", "number", "state"),
         )
 
     def get_queryset(self):
@@ -151,16 +148,20 @@ class CreditView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
     def get_resource(self):
-        return attribution.visible_resource(
-            self.request.user, call_slug=self.kwargs["call"], resource_slug=self.kwargs["resource"]
+        return loaders.get_resource(
+            self.request.user,
+            self.kwargs["call"],
+            self.kwargs["resource"],
+            with_versions=True,
+            with_source=True,
         )
 
     def get_version(self, resource):
         number = attribution.parse_version_number(self.request.query_params.get("version"))
-        return attribution.pick_version(resource, number)
+        return loaders.get_version(resource, number)
 
     def get_call(self):
-        return attribution.visible_call(self.request.user, call_slug=self.kwargs["call"])
+        return get_call(self.request.user, self.kwargs["call"], with_members=True)
 
 
 class ResourceAttribution(CreditView):

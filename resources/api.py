@@ -21,8 +21,9 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
+from appel.loaders import get_call
 
-from . import editing, reading, search
+from . import editing, loaders, reading, search
 from .models import Resource, ResourceVersion
 
 # Output
@@ -78,7 +79,7 @@ class LicenseSerializer(serializers.Serializer):
 class DerivedFromSerializer(serializers.Serializer):
     call = serializers.SlugField()
     resource = serializers.SlugField()
-    version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
+    version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
 
 
 class ResourceSerializer(serializers.ModelSerializer):
@@ -179,7 +180,7 @@ class DerivedFromField(serializers.Field):
         if not all(isinstance(slug, str) and slug_re.fullmatch(slug) for slug in (call, resource)):
             self.fail("invalid")
         try:
-            version = reading.check_number(data.get("version"), field="version")
+            version = loaders.parse_number(data.get("version"), field="version")
         except ValueError:
             self.fail("invalid")
         return {"call": call, "resource": resource, "version": version}
@@ -208,7 +209,7 @@ class EditSerializer(serializers.Serializer):
     comment = TextField(
         max_length=editing.MAX_COMMENT_CHARS, required=False, allow_blank=True, default=""
     )
-    base_version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
+    base_version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -303,8 +304,8 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         ],
     )
     def get(self, request, call):
-        call = reading.get_call(request.user, call)
-        queryset = reading.resources_of(call, reading.resources(request.user))
+        call = get_call(request.user, call)
+        queryset = reading.resources_of(call, loaders.resources(request.user))
         challenge = request.query_params.get("challenge")
         if challenge:
             valid = slug_re.fullmatch(challenge)
@@ -317,7 +318,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
 
     @extend_schema(request=ResourceCreateSerializer, responses={201: ResourceSerializer})
     def post(self, request, call):
-        call = reading.get_call(request.user, call)
+        call = get_call(request.user, call)
         _ensure_open(call)
         data = self.validated(ResourceCreateSerializer)
         challenge = None
@@ -328,7 +329,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         derived_from = None
         if data.get("derived_from"):
             source = data["derived_from"]
-            derived_from = reading.find_version(
+            derived_from = loaders.find_version(
                 request.user, source["call"], source["resource"], source["version"]
             )
             if derived_from is None:
@@ -357,7 +358,7 @@ class ResourceDetail(generics.GenericAPIView):
     serializer_class = ResourceSerializer
 
     def get(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+        resource = loaders.get_resource(request.user, call, resource)
         return Response(self.get_serializer(resource).data)
 
 
@@ -372,7 +373,7 @@ class VersionList(WriteMixin, generics.GenericAPIView):
         responses=VersionSummarySerializer(many=True),
     )
     def get(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+        resource = loaders.get_resource(request.user, call, resource)
         paginator = VersionPagination(resource.latest_version.number)
         page = paginator.paginate_queryset(reading.history(resource), request, view=self)
         return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -386,7 +387,7 @@ class VersionList(WriteMixin, generics.GenericAPIView):
         },
     )
     def post(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+        resource = loaders.get_resource(request.user, call, resource)
         _ensure_open(resource.call)
         data = self.validated(EditSerializer)
         try:
@@ -411,8 +412,8 @@ class VersionDetail(generics.GenericAPIView):
     serializer_class = VersionDetailSerializer
 
     def get(self, request, call, resource, number):
-        resource = reading.get_resource(request.user, call, resource)
-        version = reading.get_version(resource, number)
+        resource = loaders.get_resource(request.user, call, resource)
+        version = loaders.get_version(resource, number)
         return Response(self.get_serializer(version).data)
 
 
@@ -426,8 +427,8 @@ class VersionRestore(WriteMixin, generics.GenericAPIView):
         request=None, responses={200: VersionDetailSerializer, 201: VersionDetailSerializer}
     )
     def post(self, request, call, resource, number):
-        resource = reading.get_resource(request.user, call, resource)
-        reading.get_version(resource, number, with_bulk=False)
+        resource = loaders.get_resource(request.user, call, resource)
+        loaders.get_version(resource, number, with_heavy_columns=False)
         _ensure_open(resource.call)
         with _domain_errors():
             result = editing.restore_version(resource=resource, author=request.user, number=number)
@@ -448,7 +449,7 @@ class ResourceDiff(generics.GenericAPIView):
         ]
     )
     def get(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+        resource = loaders.get_resource(request.user, call, resource)
         numbers, errors = {}, {}
         for key in ("from", "to"):
             raw = request.query_params.get(key, "")
@@ -456,7 +457,7 @@ class ResourceDiff(generics.GenericAPIView):
                 errors[key] = [_("Give the version number to compare (?from=A&to=B).")]
                 continue
             try:
-                numbers[key] = reading.check_number(raw, field=key)
+                numbers[key] = loaders.parse_number(raw, field=key)
             except ValueError as error:
                 errors[key] = [str(error)]
         if errors:
@@ -473,7 +474,7 @@ class CallChanges(generics.GenericAPIView):
 
     @extend_schema(responses=ChangeSerializer(many=True))
     def get(self, request, call):
-        call = reading.get_call(request.user, call)
+        call = get_call(request.user, call)
         page = self.paginate_queryset(reading.recent_changes(call))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -521,7 +522,7 @@ class Search(generics.GenericAPIView):
         results = search.search(
             user=request.user,
             q=request.query_params.get("q", ""),
-            resource_queryset=reading.resources(request.user),
+            resource_queryset=loaders.resources(request.user),
         )
         context = self.get_serializer_context()
         calls = SearchCallSerializer(results.calls, many=True).data

@@ -1,9 +1,10 @@
 """Web pages of resources: list, proposal, reading, editing, history, diffs, search.
 
-Reads go through resources/reading.py and every write through
-resources/editing.py, which the API calls too; a view loads, asks, and
-explains the answer. Nothing typed is lost: a refused edit comes back in
-the form, a conflicting one with the newer text beside it to merge by hand.
+What a URL names is loaded by resources/loaders.py, reads go through
+resources/reading.py and every write through resources/editing.py, which
+the API calls too; a view loads, asks, and explains the answer. Nothing
+typed is lost: a refused edit comes back in the form, a conflicting one
+with the newer text beside it to merge by hand.
 """
 
 from django.conf import settings
@@ -17,10 +18,11 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appel.loaders import get_call
 from appel.markup import render_markdown
 from appel.ratelimit import limit_posts
 
-from . import editing, pagecache, reading, search
+from . import editing, loaders, pagecache, reading, search
 from .diff import word_diff
 from .forms import ResourceCreateForm, ResourceEditForm
 
@@ -48,11 +50,11 @@ def _preview(request):
 
 @require_GET
 def resource_list(request, call):
-    call = reading.get_call(request.user, call)
+    call = get_call(request.user, call)
     challenges = list(call.challenges.all())
     selected = next((c for c in challenges if c.slug == request.GET.get("challenge")), None)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
-    queryset = reading.resources_of(call, reading.resources(request.user)).order_by(*SORTS[sort])
+    queryset = reading.resources_of(call, loaders.resources(request.user)).order_by(*SORTS[sort])
     if selected:
         queryset = queryset.filter(challenge=selected)
     q = search.clean_query(request.GET.get("q"))
@@ -77,7 +79,7 @@ def resource_list(request, call):
 @login_required
 @limit_posts("edit")
 def resource_create(request, call):
-    call = reading.get_call(request.user, call)
+    call = get_call(request.user, call)
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
@@ -135,7 +137,7 @@ def resource_detail(request, call, resource):
 
 
 def _resource_page_parts(request, call, resource):
-    resource = reading.get_resource(request.user, call, resource, with_versions=True)
+    resource = loaders.get_resource(request.user, call, resource, with_versions=True)
     latest, stable = resource.latest_version, resource.stable_version
     ctx = {
         "resource": resource,
@@ -183,7 +185,7 @@ def _conflict_page(request, resource, conflict, comment):
 @login_required
 @limit_posts("edit")
 def resource_edit(request, call, resource):
-    resource = reading.get_resource(request.user, call, resource, with_content=True)
+    resource = loaders.get_resource(request.user, call, resource, with_content=True)
     if not resource.call.is_open:
         _read_only(request, resource.call)
         return redirect(resource)
@@ -258,7 +260,7 @@ def _after_edit(request, resource, result):
 
 @require_GET
 def resource_history(request, call, resource):
-    resource = reading.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call, resource)
     page = reading.history_paginator(resource).get_page(request.GET.get("page"))
     ctx = {
         "resource": resource,
@@ -274,8 +276,8 @@ def resource_history(request, call, resource):
 
 @require_GET
 def version_detail(request, call, resource, number):
-    resource = reading.get_resource(request.user, call, resource)
-    version = reading.get_version(resource, number)
+    resource = loaders.get_resource(request.user, call, resource)
+    version = loaders.get_version(resource, number)
     ctx = {
         "resource": resource,
         "call": resource.call,
@@ -292,7 +294,7 @@ def _number(request, key, label, default, errors):
     if not raw:
         return default
     try:
-        return reading.check_number(raw, field=label)
+        return loaders.parse_number(raw, field=label)
     except ValueError as error:
         errors.append(str(error))
         return None
@@ -301,7 +303,7 @@ def _number(request, key, label, default, errors):
 @require_GET
 def resource_diff(request, call, resource):
     """Two versions word by word; without numbers, the latest against its parent."""
-    resource = reading.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call, resource)
     latest = resource.latest_version.number
     errors = []
     new = _number(request, "to", _("The “to” version"), latest, errors)
@@ -327,8 +329,8 @@ def resource_diff(request, call, resource):
 @limit_posts("edit")
 def version_restore(request, call, resource, number):
     """Restoring adds a version with the old text: nothing in the history is rewritten."""
-    resource = reading.get_resource(request.user, call, resource)
-    reading.get_version(resource, number, with_bulk=False)
+    resource = loaders.get_resource(request.user, call, resource)
+    loaders.get_version(resource, number, with_heavy_columns=False)
     try:
         result = editing.restore_version(resource=resource, author=request.user, number=number)
     except editing.CallNotOpen:
@@ -374,14 +376,14 @@ def search_page(request):
     results = search.search(
         user=request.user,
         q=request.GET.get("q", ""),
-        resource_queryset=reading.resources(request.user),
+        resource_queryset=loaders.resources(request.user),
     )
     return render(request, "resources/search.html", {"results": results})
 
 
 @require_GET
 def call_changes(request, call):
-    call = reading.get_call(request.user, call)
+    call = get_call(request.user, call)
     changes = reading.ChangesPaginator(reading.recent_changes(call), LIST_PAGE_SIZE)
     page = changes.get_page(request.GET.get("page"))
     for version in page:

@@ -17,16 +17,17 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appel import licenses
+from appel.loaders import get_call
 from appel.models import Call
 from appel.ratelimit import limit_posts
-from resources import authorship, editing
+from resources import authorship, editing, loaders
 
 from .. import attribution, exports
 
 
 def _resource(request, call, resource):
     """The resource if its call is visible to the visitor, with both versions and its source."""
-    return attribution.visible_resource(request.user, call_slug=call, resource_slug=resource)
+    return loaders.get_resource(request.user, call, resource, with_versions=True, with_source=True)
 
 
 def _version(request, resource, number=None):
@@ -40,7 +41,7 @@ def _version(request, resource, number=None):
             number = attribution.parse_version_number(request.GET.get("version"))
         except ValidationError:
             raise Http404(_("This resource has no such version.")) from None
-    return attribution.pick_version(resource, number)
+    return loaders.get_version(resource, number)
 
 
 def _bad_request(message):
@@ -99,7 +100,7 @@ def _export(request, call, resource, export_format):
         number = attribution.parse_version_number(request.GET.get("version"))
     except ValidationError as error:
         return _bad_request(" ".join(" ".join(m) for m in error.message_dict.values()))
-    version = attribution.pick_version(resource, number)
+    version = loaders.get_version(resource, number)
     return exports.export_response(resource, version, export_format, request=request)
 
 
@@ -254,7 +255,7 @@ def _number(data):
 @require_GET
 def call_export(request, call):
     """A page to download the call as a zip; `?download=1` streams it (nothing held in memory)."""
-    call = attribution.visible_call(request.user, call_slug=call)
+    call = get_call(request.user, call, with_members=True)
     if request.GET.get("download"):
         return exports.call_archive_response(call, request=request)
     stats = Call.objects.with_stats().get(pk=call.pk).stats
@@ -264,7 +265,7 @@ def call_export(request, call):
 @require_http_methods(["GET", "POST"])
 def call_retribution(request, call):
     """How the budget is shared; stewards see it first and publish it for everyone."""
-    call = attribution.visible_call(request.user, call_slug=call)
+    call = get_call(request.user, call, with_members=True)
     if request.method == "POST":
         return _publish(request, call)
     if not attribution.may_see_retribution(call, request.user):

@@ -10,16 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appel.models import Call, Membership
+from appel.loaders import get_call
+from appel.models import Call
 from appel.ratelimit import limit_posts
-from resources import reading
+from resources import loaders, reading
 from resources.diff import word_diff
 from resources.models import ResourceVersion
 
@@ -27,8 +26,6 @@ from .. import reviewing
 from ..models import Review
 
 QUEUE_PAGE_SIZE = 50
-# What the review page never reads of the resource's version pointers.
-BULK = ("html", "authorship")
 
 
 class ReviewForm(forms.Form):
@@ -45,38 +42,27 @@ class ReviewForm(forms.Form):
     )
 
 
-def _call(request, slug):
-    """The call if the visitor may see it (drafts are their stewards'), with its roles."""
-    memberships = Prefetch("memberships", Membership.objects.select_related("user"))
-    calls = Call.objects.visible_to(request.user).prefetch_related(memberships)
-    return get_object_or_404(calls, slug=slug)
-
-
 def _version(request, call_slug, resource_slug, number):
     """The version and what its page shows about the resource, in one query after the call."""
-    call = _call(request, call_slug)
-    if not 1 <= number <= reading.MAX_NUMBER:
-        raise Http404(_("This resource has no version %(number)s.") % {"number": number})
-    pointers = [f"resource__{p}_version__{f}" for p in ("latest", "stable") for f in BULK]
-    version = get_object_or_404(
-        ResourceVersion.objects.select_related(
-            "author",
-            "resource__challenge",
-            "resource__latest_version",
-            "resource__stable_version",
-        ).defer("authorship", "resource__content", "resource__search_document", *pointers),
-        resource__call=call,
-        resource__slug=resource_slug,
-        number=number,
+    call = get_call(request.user, call_slug, with_members=True)
+    queryset = ResourceVersion.objects.select_related(
+        "author",
+        "resource__challenge",
+        "resource__latest_version",
+        "resource__stable_version",
+    ).defer(
+        "authorship",
+        "resource__content",
+        "resource__search_document",
+        *loaders.heavy_columns("resource__latest_version__", "resource__stable_version__"),
     )
-    version.resource.call = call
-    return version
+    return loaders.get_version_of_call(call, resource_slug, number, queryset=queryset)
 
 
 @require_GET
 def review_queue(request, call):
     """Longest waiting first, so that no resource is left behind by the busy ones."""
-    call = _call(request, call)
+    call = get_call(request.user, call, with_members=True)
     page = Paginator(reviewing.review_queue(call), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
