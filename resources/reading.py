@@ -12,36 +12,11 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from reversion.models import Version
 
-from appel.models import Call
-
 from .diff import word_diff
 from .loaders import HEAVY_VERSION_COLUMNS, can_exist, no_such_version
-from .models import Resource, ResourceVersion
+from .models import ResourceVersion
 
 HISTORY_PAGE_SIZE = 50
-
-
-def page_state(user, call_slug, slug):
-    """What the resource page shows depends on, else 404: one small query.
-
-    The key of the page's cached parts (`resources.pagecache`): the resource,
-    both version pointers, their review states and the call's status. Only
-    drafts are kept from anyone (`Call.objects.visible_to`), so only a
-    draft's resource costs a second query, asking that rule.
-    """
-    found = Resource.objects.filter(call__slug=call_slug, slug=slug).values_list(
-        "pk",
-        "latest_version_id",
-        "latest_version__state",
-        "stable_version_id",
-        "stable_version__state",
-        "call__status",
-        "call_id",
-    )[:1]
-    for *state, status, call_id in found:
-        if status != Call.Status.DRAFT or Call.objects.visible_to(user).filter(pk=call_id).exists():
-            return (*state, status)
-    raise Http404(_("This call has no such resource."))
 
 
 def resources_of(call, queryset):

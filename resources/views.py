@@ -129,9 +129,8 @@ def resource_detail(request, call, resource):
     One small query finds what the page depends on; its parts are rendered
     only when that changed (`resources.pagecache`).
     """
-    state = reading.page_state(request.user, call, resource)
     parts = pagecache.resource_page_parts(
-        state, lambda: _resource_page_parts(request, call, resource)
+        request.user, call, resource, lambda: _resource_page_parts(request, call, resource)
     )
     return render(request, "resources/resource_detail.html", {"parts": parts})
 

@@ -58,7 +58,7 @@ class Command(BaseCommand):
             queryset = model._default_manager.only("pk", source, target)
             label = str(model._meta.verbose_name_plural)
             self._rerender(queryset, label, batch_size, source=source, target=target)
-        pagecache.renew()  # resource pages cached with the old HTML
+        pagecache.html_rewritten.send(sender=type(self))  # cached pages hold the old HTML
 
     def _rerender(self, queryset, label, batch_size, *, source, target):
         changed = total = 0
