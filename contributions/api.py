@@ -35,6 +35,14 @@ class ReviewSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "version", "reviewer", "comment_html", "created_at"]
 
 
+class VersionReviewSerializer(ReviewSerializer):
+    """A review as a version's detail in the resources API lists it (through a slot)."""
+
+    class Meta(ReviewSerializer.Meta):
+        fields = ["reviewer", "verdict", "comment", "comment_html", "created_at"]
+        read_only_fields = fields
+
+
 class QueueResourceSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()

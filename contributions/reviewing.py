@@ -243,6 +243,11 @@ def review_queue(call: Call) -> QuerySet[Resource]:
     )
 
 
+def reviews_of(version: ResourceVersion) -> QuerySet[Review]:
+    """The reviews of one version, oldest first, with their reviewers (one query)."""
+    return version.reviews.select_related("reviewer").order_by("created_at", "pk")
+
+
 def reviews_of_versions_by(user, *, limit: int = 10) -> QuerySet[Review]:
     """The latest reviews others wrote on versions `user` saved: their in-app notice."""
     if not user.is_authenticated:

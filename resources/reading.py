@@ -121,8 +121,3 @@ def recent_changes(call):
         .defer(*HEAVY_VERSION_COLUMNS, "resource__content", "resource__search_document")
         .order_by("-created_at", "-pk")
     )
-
-
-def reviews_of(version):
-    """The reviews of one version, oldest first, with their reviewers (one query)."""
-    return version.reviews.select_related("reviewer").order_by("created_at", "pk")

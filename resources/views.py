@@ -281,7 +281,6 @@ def version_detail(request, call, resource, number):
         "resource": resource,
         "call": resource.call,
         "version": version,
-        "reviews": list(reading.reviews_of(version)),
         "can_restore": request.user.is_authenticated and resource.call.is_open,
         "read_only": _read_only_reason(resource.call),
     }

@@ -115,7 +115,7 @@ def version_review(request, call, resource, number):
 
     base = reviewing.review_base(version)
     reading.load_contents([base, version] if base else [version])
-    reviews = list(version.reviews.select_related("reviewer"))
+    reviews = list(reviewing.reviews_of(version))
     approvals = {r.reviewer_id for r in reviews if r.verdict == Review.Verdict.APPROVE}
     ctx = {
         "call": version.resource.call,
