@@ -25,7 +25,7 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
 from . import ratelimit
-from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
+from .drf import Conflict
 from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
 from .stewarding import (

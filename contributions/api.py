@@ -1,14 +1,14 @@
 """JSON API v1 for reviews, attribution, exports and retribution (contract: shared/API.md)."""
 
-from django.urls import path  # noqa: F401
-
-# --- Review (engineer C) ---
-# isort: split
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from appel.api import CallMixin
 from appel.drf import Conflict
@@ -17,8 +17,10 @@ from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import ResourceVersion
 
-from . import reviewing
+from . import attribution, exports, reviewing
 from .models import Review
+
+# Reviews
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -119,26 +121,7 @@ class VersionReviewList(CallMixin, generics.ListCreateAPIView):
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
 
-review_patterns = [
-    path("calls/<slug:call>/reviews/pending", PendingReviewList.as_view(), name="review-queue"),
-    path(
-        "calls/<slug:call>/resources/<slug:resource>/versions/<int:number>/reviews",
-        VersionReviewList.as_view(),
-        name="version-reviews",
-    ),
-]
-
-# --- Attribution, reuse, export, retribution (engineer D) ---
-# isort: split
-# This section imports all it uses, so that it does not depend on the one above.
-from django.utils.translation import gettext as _  # noqa: E402, F811
-from drf_spectacular.types import OpenApiTypes  # noqa: E402
-from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-from rest_framework.response import Response  # noqa: E402, F811
-from rest_framework.views import APIView  # noqa: E402
-
-from . import attribution, exports  # noqa: E402
+# Attribution, reuse, export, retribution
 
 _VERSION_PARAM = OpenApiParameter(
     "version", int, description="A version number; the stable version (else the latest) if absent."
@@ -230,27 +213,28 @@ class CallRetribution(CreditView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def patch(self, request, call):
         call = self.get_call()
-        if not call.is_steward(request.user):
-            self.permission_denied(
-                request, message=_("Only the stewards of the call publish its retribution.")
-            )
         published = request.data.get("published") if isinstance(request.data, dict) else None
+        try:
+            attribution.check_publisher(call=call, actor=request.user)
+        except PermissionDenied as refused:
+            self.permission_denied(request, message=str(refused))
         if not isinstance(published, bool):
             raise serializers.ValidationError({"published": [_("Send true or false.")]})
-        attribution.publish_retribution(call=call, by=request.user, published=published)
+        attribution.publish_retribution(call=call, actor=request.user, published=published)
         return self.get_report(call)
 
 
-_resource_path = "calls/<slug:call>/resources/<slug:resource>/"
-credit_patterns = [
+_RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
+
+urlpatterns = [
+    path("calls/<slug:call>/reviews/pending", PendingReviewList.as_view(), name="review-queue"),
     path(
-        f"{_resource_path}attribution",
-        ResourceAttribution.as_view(),
-        name="resource-attribution",
+        f"{_RESOURCE}/versions/<int:number>/reviews",
+        VersionReviewList.as_view(),
+        name="version-reviews",
     ),
-    path(f"{_resource_path}export", ResourceExport.as_view(), name="resource-export"),
+    path(f"{_RESOURCE}/attribution", ResourceAttribution.as_view(), name="resource-attribution"),
+    path(f"{_RESOURCE}/export", ResourceExport.as_view(), name="resource-export"),
     path("calls/<slug:call>/export", CallExport.as_view(), name="call-export"),
     path("calls/<slug:call>/retribution", CallRetribution.as_view(), name="call-retribution"),
 ]
-
-urlpatterns = [*review_patterns, *credit_patterns]

@@ -297,45 +297,6 @@ def word_shares(version):
     return [(users[uid], share) for uid, share in shares.items()]
 
 
-# Reuse
-
-
-def reuse_refusals(*, source: ResourceVersion, call: Call, license: str) -> list[str]:
-    """Why `source` could not become a new resource of `call` under `license` ([] if it can).
-
-    A preview for the derive page, shown before anything is saved: it asks
-    the same questions as resources.editing.create_resource, which decides
-    for real when the form is sent (the call is open, it accepts the
-    license, the source's license allows the reuse).
-    """
-    reasons = []
-    if not call.is_open:
-        reasons.append(
-            _("The call “%(title)s” is not open: no resource can be added to it.")
-            % {"title": call.title}
-        )
-    if reason := licenses.refusal(license):
-        return [*reasons, str(reason)]
-    if license not in call.allowed_licenses:
-        reasons.append(
-            _("The call “%(title)s” accepts only these licenses: %(ids)s.")
-            % {"title": call.title, "ids": ", ".join(call.allowed_licenses)}
-        )
-    allowed, reason = licenses.compatibility(source.resource.license, license)
-    if not allowed:
-        reasons.append(str(reason))
-    return reasons
-
-
-def reusable_licenses(*, source: ResourceVersion, call: Call) -> list[str]:
-    """The licenses of `call` that `source`'s license lets a derived resource carry."""
-    return [
-        lid
-        for lid in call.allowed_licenses
-        if licenses.compatibility(source.resource.license, lid)[0]
-    ]
-
-
 # Retribution of a call
 
 
@@ -471,15 +432,20 @@ def may_see_retribution(call, user):
     return Retribution.objects.filter(call=call, published=True).exists()
 
 
+def check_publisher(*, call: Call, actor) -> None:
+    """PermissionDenied unless `actor` may publish or withdraw the call's retribution."""
+    if not call.is_steward(actor):
+        raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
+
+
 @transaction.atomic
-def publish_retribution(*, call: Call, by, published: bool = True) -> Retribution:
+def publish_retribution(*, call: Call, actor, published: bool = True) -> Retribution:
     """Publish (or withdraw) the call's retribution; stewards only.
 
     Publishing freezes the current figures and the budget; publishing again
     refreshes them. Withdrawing hides them from everyone but the stewards.
     """
-    if not call.is_steward(by):
-        raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
+    check_publisher(call=call, actor=actor)
     # The call's row is the lock: two stewards publishing at once write one after the other.
     Call.objects.select_for_update().filter(pk=call.pk).first()
     record, _created = Retribution.objects.get_or_create(call=call)
@@ -497,11 +463,11 @@ def publish_retribution(*, call: Call, by, published: bool = True) -> Retributio
             for payout in current_payouts(call)
         ]
         record.published_at = timezone.now()
-        record.published_by = by
+        record.published_by = actor
     record.save()
     audit.record(
         call=call,
-        actor=by,
+        actor=actor,
         action=(
             audit.Action.RETRIBUTION_PUBLISHED if published else audit.Action.RETRIBUTION_WITHDRAWN
         ),

@@ -1,26 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import credits, review
 
 app_name = "contributions"
 
-# --- Review (engineer C) ---
-# isort: split
-from .views import review  # noqa: E402
+_resource = "calls/<slug:call>/resources/<slug:resource>/"
 
-review_patterns = [
+urlpatterns = [
     path("calls/<slug:call>/reviews/", review.review_queue, name="review-queue"),
     path(
-        "calls/<slug:call>/resources/<slug:resource>/versions/<int:number>/review/",
+        f"{_resource}versions/<int:number>/review/",
         review.version_review,
         name="version-review",
     ),
-]
-
-# --- Attribution, reuse, export, retribution (engineer D) ---
-# isort: split
-from .views import credits  # noqa: E402
-
-_resource = "calls/<slug:call>/resources/<slug:resource>/"
-credit_patterns = [
     path(f"{_resource}attribution/", credits.resource_attribution, name="resource-attribution"),
     path(
         f"{_resource}versions/<int:number>/authors/",
@@ -34,5 +26,3 @@ credit_patterns = [
     path("calls/<slug:call>/export/", credits.call_export, name="call-export"),
     path("calls/<slug:call>/retribution/", credits.call_retribution, name="call-retribution"),
 ]
-
-urlpatterns = [*review_patterns, *credit_patterns]

@@ -128,6 +128,46 @@ def _unique_slug(call, title):
     return slug
 
 
+def license_refusals(*, call: Call, license: str, derived_from=None) -> list[str]:
+    """Why a new resource of `call` may not carry `license` ([] when it may).
+
+    The license must be an open one the call accepts, and for a resource
+    derived from `derived_from` (a version), one its source's license allows.
+    """
+    if reason := licenses.refusal(license):
+        return [str(reason)]
+    reasons = []
+    if license not in call.allowed_licenses:
+        reasons.append(
+            _("The call “%(title)s” accepts only these licenses: %(ids)s.")
+            % {"title": call.title, "ids": ", ".join(call.allowed_licenses)}
+        )
+    if derived_from is not None:
+        allowed, reason = licenses.compatibility(derived_from.resource.license, license)
+        if not allowed:
+            reasons.append(str(reason))
+    return reasons
+
+
+def creation_refusals(*, call: Call, license: str, derived_from=None) -> list[str]:
+    """Why a new resource could not go into `call` under `license` ([] when it can).
+
+    `create_resource` decides with these rules; the derive page asks them
+    first, to show the answer before anything is saved.
+    """
+    reasons = [] if call.is_open else [str(CallNotOpen(call))]
+    return reasons + license_refusals(call=call, license=license, derived_from=derived_from)
+
+
+def reusable_licenses(*, call: Call, source: ResourceVersion) -> list[str]:
+    """The licenses of `call` that `source`'s license lets a resource derived from it carry."""
+    return [
+        lid
+        for lid in call.allowed_licenses
+        if not license_refusals(call=call, license=lid, derived_from=source)
+    ]
+
+
 def _save_version(*, resource, author, comment, parent, runs, merged=False, restored_from=None):
     """Write the snapshot and its ResourceVersion in one revision, then move the pointer."""
     content = resource.content
@@ -189,17 +229,8 @@ def create_resource(
     _check_comment(comment)
     license = license or call.default_license
     errors = {}
-    if reason := licenses.refusal(license):
-        errors["license"] = [reason]
-    elif license not in call.allowed_licenses:
-        errors["license"] = [
-            _("This call accepts only these licenses: %(ids)s.")
-            % {"ids": ", ".join(call.allowed_licenses)}
-        ]
-    elif derived_from is not None:
-        allowed, reason = licenses.compatibility(derived_from.resource.license, license)
-        if not allowed:
-            errors["license"] = [reason]
+    if reasons := license_refusals(call=call, license=license, derived_from=derived_from):
+        errors["license"] = reasons
     if challenge is not None and challenge.call_id != call.pk:
         errors["challenge"] = [_("This challenge belongs to another call.")]
     if slug in RESERVED_SLUGS:

@@ -161,7 +161,7 @@ def _default_target(source, calls):
     call = next((c for c in calls if c.pk == source.resource.call_id), calls[0] if calls else None)
     if call is None:
         return None, source.resource.license
-    usable = attribution.reusable_licenses(source=source, call=call)
+    usable = editing.reusable_licenses(call=call, source=source)
     license = source.resource.license if source.resource.license in usable else None
     return call, license or (usable[0] if usable else call.default_license)
 
@@ -181,7 +181,9 @@ def resource_derive(request, call, resource):
     source = _version(request, resource, _number(data))
     check, target, license = _target(source, data)
     refusals = (
-        attribution.reuse_refusals(source=source, call=target, license=license) if target else []
+        editing.creation_refusals(call=target, license=license, derived_from=source)
+        if target
+        else []
     )
     # A title typed before a recheck or a refusal travels along: nothing typed is lost.
     title = data.get("title") or source.title
@@ -289,7 +291,7 @@ def _publish(request, call):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     publish = request.POST.get("action") != "withdraw"
-    attribution.publish_retribution(call=call, by=request.user, published=publish)
+    attribution.publish_retribution(call=call, actor=request.user, published=publish)
     if publish:
         messages.success(request, _("The retribution is published: anyone can now read it."))
     else:

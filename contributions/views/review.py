@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appel.loaders import get_call
-from appel.models import Call
 from appel.ratelimit import limit_posts
 from resources import loaders, reading
 from resources.diff import word_diff
@@ -116,7 +115,6 @@ def version_review(request, call, resource, number):
     base = reviewing.review_base(version)
     reading.load_contents([base, version] if base else [version])
     reviews = list(reviewing.reviews_of(version))
-    approvals = {r.reviewer_id for r in reviews if r.verdict == Review.Verdict.APPROVE}
     ctx = {
         "call": version.resource.call,
         "resource": version.resource,
@@ -124,9 +122,9 @@ def version_review(request, call, resource, number):
         "base": base,
         "changes": word_diff(base.content if base else "", version.content),
         "reviews": reviews,
-        "approvals": len(approvals),
+        "approvals": reviewing.approval_count(reviews),
         "refusal": reviewing.refusal(version=version, user=request.user),
-        "archived": version.resource.call.status == Call.Status.ARCHIVED,
+        "archived": reviewing.read_only(version.resource.call) is not None,
         "form": form,
     }
     return render(request, "contributions/review_version.html", ctx, status=status)
