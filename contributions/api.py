@@ -128,8 +128,9 @@ _VERSION_PARAM = OpenApiParameter(
 )
 
 
-class CreditView(APIView):
-    """What the credit endpoints share: loading what the URL names, and no `?format=` magic.
+class UrlObjectsView(APIView):
+    """What the attribution, export and retribution endpoints share: loading what the URL
+    names (resources.loaders), and no `?format=` magic.
 
     `?format=md` names an export's format, not one of DRF's renderers: content
     negotiation is forced, so errors still answer in JSON.
@@ -155,17 +156,17 @@ class CreditView(APIView):
         return get_call(self.request.user, self.kwargs["call"], with_members=True)
 
 
-class ResourceAttribution(CreditView):
+class ResourceAttribution(UrlObjectsView):
     """Who to credit for a version, their share of its words, and a ready-to-paste credit line."""
 
     @extend_schema(parameters=[_VERSION_PARAM], responses=OpenApiTypes.OBJECT)
-    def get(self, request, call, resource):
+    def get(self, request, **url):
         resource = self.get_resource()
         credit = attribution.attribution_for(resource, self.get_version(resource))
         return Response(credit.as_dict(request))
 
 
-class ResourceExport(CreditView):
+class ResourceExport(UrlObjectsView):
     """A version as a file with its license and credits: md (default), html, json, cff or bib."""
 
     @extend_schema(
@@ -175,22 +176,22 @@ class ResourceExport(CreditView):
         ],
         responses={(200, "text/markdown"): OpenApiTypes.STR},
     )
-    def get(self, request, call, resource):
+    def get(self, request, **url):
         resource = self.get_resource()
         export_format = exports.parse_format(request.query_params.get("format"))
         version = self.get_version(resource)
         return exports.export_response(resource, version, export_format, request=request)
 
 
-class CallExport(CreditView):
+class CallExport(UrlObjectsView):
     """The whole call as a zip, streamed as it is written."""
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def get(self, request, call):
+    def get(self, request, **url):
         return exports.call_archive_response(self.get_call(), request=request)
 
 
-class CallRetribution(CreditView):
+class CallRetribution(UrlObjectsView):
     """The budget shared by words written: anyone once published, the stewards always.
 
     PATCH `{"published": true|false}` (stewards) publishes the current
@@ -201,7 +202,7 @@ class CallRetribution(CreditView):
         return Response(attribution.retribution_for(call).as_dict())
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request, call):
+    def get(self, request, **url):
         call = self.get_call()
         if not attribution.may_see_retribution(call, request.user):
             self.permission_denied(
@@ -211,7 +212,7 @@ class CallRetribution(CreditView):
         return self.get_report(call)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-    def patch(self, request, call):
+    def patch(self, request, **url):
         call = self.get_call()
         published = request.data.get("published") if isinstance(request.data, dict) else None
         try:

@@ -4,10 +4,10 @@ from .views import credits, review
 
 app_name = "contributions"
 
-_resource = "calls/<slug:call>/resources/<slug:resource>/"
+_resource = "calls/<slug:call_slug>/resources/<slug:resource_slug>/"
 
 urlpatterns = [
-    path("calls/<slug:call>/reviews/", review.review_queue, name="review-queue"),
+    path("calls/<slug:call_slug>/reviews/", review.review_queue, name="review-queue"),
     path(
         f"{_resource}versions/<int:number>/review/",
         review.version_review,
@@ -23,6 +23,6 @@ urlpatterns = [
     path(f"{_resource}cite.cff", credits.resource_cite_cff, name="resource-cite-cff"),
     path(f"{_resource}cite.bib", credits.resource_cite_bib, name="resource-cite-bib"),
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
-    path("calls/<slug:call>/export/", credits.call_export, name="call-export"),
-    path("calls/<slug:call>/retribution/", credits.call_retribution, name="call-retribution"),
+    path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
+    path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
 ]

@@ -4,6 +4,9 @@ Every write goes through resources/editing.py, as the pages' do; these views
 check the request's shape, call it, and turn its answers into status codes:
 CallNotOpen -> 409, EditConflict -> 409 with the submitted text unchanged,
 ContentTooLarge -> 413, ValidationError -> 400 (the shared handler).
+Handlers take the URL's named parts as `**url`: `url["call"]` and
+`url["resource"]` are slugs (the names API.md gives them), loaded by
+resources/loaders.py.
 """
 
 from contextlib import contextmanager
@@ -314,8 +317,8 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
             OpenApiParameter("q", str, description="Words in the title or the text."),
         ],
     )
-    def get(self, request, call):
-        call = get_call(request.user, call)
+    def get(self, request, **url):
+        call = get_call(request.user, url["call"])
         queryset = reading.resources_of(call, loaders.resources(request.user))
         challenge = request.query_params.get("challenge")
         if challenge:
@@ -328,8 +331,8 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=ResourceCreateSerializer, responses={201: ResourceSerializer})
-    def post(self, request, call):
-        call = get_call(request.user, call)
+    def post(self, request, **url):
+        call = get_call(request.user, url["call"])
         _ensure_open(call)
         data = self.validated(ResourceCreateSerializer)
         challenge = None
@@ -368,8 +371,8 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
 class ResourceDetail(generics.GenericAPIView):
     serializer_class = ResourceSerializer
 
-    def get(self, request, call, resource):
-        resource = loaders.get_resource(request.user, call, resource)
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         return Response(self.get_serializer(resource).data)
 
 
@@ -383,8 +386,8 @@ class VersionList(WriteMixin, generics.GenericAPIView):
         operation_id="calls_resources_versions_list",
         responses=VersionSummarySerializer(many=True),
     )
-    def get(self, request, call, resource):
-        resource = loaders.get_resource(request.user, call, resource)
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         paginator = VersionPagination(resource.latest_version.number)
         page = paginator.paginate_queryset(reading.history(resource), request, view=self)
         return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -397,8 +400,8 @@ class VersionList(WriteMixin, generics.GenericAPIView):
             409: ConflictSerializer,
         },
     )
-    def post(self, request, call, resource):
-        resource = loaders.get_resource(request.user, call, resource)
+    def post(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         _ensure_open(resource.call)
         data = self.validated(EditSerializer)
         try:
@@ -422,8 +425,8 @@ class VersionList(WriteMixin, generics.GenericAPIView):
 class VersionDetail(generics.GenericAPIView):
     serializer_class = VersionDetailSerializer
 
-    def get(self, request, call, resource, number):
-        resource = loaders.get_resource(request.user, call, resource)
+    def get(self, request, number, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         version = loaders.get_version(resource, number)
         return Response(self.get_serializer(version).data)
 
@@ -437,8 +440,8 @@ class VersionRestore(WriteMixin, generics.GenericAPIView):
     @extend_schema(
         request=None, responses={200: VersionDetailSerializer, 201: VersionDetailSerializer}
     )
-    def post(self, request, call, resource, number):
-        resource = loaders.get_resource(request.user, call, resource)
+    def post(self, request, number, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         loaders.get_version(resource, number, with_heavy_columns=False)
         _ensure_open(resource.call)
         with _domain_errors():
@@ -459,8 +462,8 @@ class ResourceDiff(generics.GenericAPIView):
             OpenApiParameter("to", int, required=True),
         ]
     )
-    def get(self, request, call, resource):
-        resource = loaders.get_resource(request.user, call, resource)
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         numbers, errors = {}, {}
         for key in ("from", "to"):
             raw = request.query_params.get(key, "")
@@ -484,8 +487,8 @@ class CallChanges(generics.GenericAPIView):
     pagination_class = ChangesPagination
 
     @extend_schema(responses=ChangeSerializer(many=True))
-    def get(self, request, call):
-        call = get_call(request.user, call)
+    def get(self, request, **url):
+        call = get_call(request.user, url["call"])
         page = self.paginate_queryset(reading.recent_changes(call))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 

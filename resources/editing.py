@@ -16,12 +16,11 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from appel import audit, licenses
 from appel.markup import render_markdown
-from appel.models import Call, Challenge
+from appel.models import Call, Challenge, unique_slug
 
 from . import authorship, search
 from .diff import three_way_merge
@@ -116,18 +115,6 @@ def _check_text(*, content, title):
     return size
 
 
-def _unique_slug(call, title):
-    base = slugify(title)[:70] or "commun"
-    taken = set(
-        Resource.objects.filter(call=call, slug__startswith=base).values_list("slug", flat=True)
-    )
-    taken |= RESERVED_SLUGS
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
-
-
 def license_refusals(*, call: Call, license: str, derived_from=None) -> list[str]:
     """Why a new resource of `call` may not carry `license` ([] when it may).
 
@@ -168,7 +155,9 @@ def reusable_licenses(*, call: Call, source: ResourceVersion) -> list[str]:
     ]
 
 
-def _save_version(*, resource, author, comment, parent, runs, merged=False, restored_from=None):
+def _save_version(
+    *, resource, author, comment, parent, word_authors, merged=False, restored_from=None
+):
     """Write the snapshot and its ResourceVersion in one revision, then move the pointer."""
     content = resource.content
     size = len(content.encode("utf-8", "surrogatepass"))
@@ -192,7 +181,7 @@ def _save_version(*, resource, author, comment, parent, runs, merged=False, rest
             delta=size - (parent.size if parent else 0),
             content_hash=hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
             html=render_markdown(content),
-            authorship=runs,
+            authorship=word_authors,
             merged=merged,
             restored_from=restored_from,
         )
@@ -243,7 +232,14 @@ def create_resource(
     resource = Resource(
         call=call,
         challenge=challenge,
-        slug=slug or _unique_slug(call, title),
+        slug=slug
+        or unique_slug(
+            Resource.objects.filter(call=call),
+            title,
+            fallback="commun",
+            reserved=RESERVED_SLUGS,
+            max_length=74,  # bases of 70 characters, as always
+        ),
         title=title.strip(),
         license=license,
         content=content,
@@ -251,9 +247,11 @@ def create_resource(
         created_by=author,
     )
     if derived_from is not None:
-        runs = authorship.derive(derived_from.content, derived_from.authorship, content, author.pk)
+        word_authors = authorship.derive(
+            derived_from.content, derived_from.authorship, content, author.pk
+        )
     else:
-        runs = authorship.initial(content, author.pk)
+        word_authors = authorship.initial(content, author.pk)
     try:
         with transaction.atomic():
             return _save_version(
@@ -261,7 +259,7 @@ def create_resource(
                 author=author,
                 comment=comment,
                 parent=None,
-                runs=runs,
+                word_authors=word_authors,
             )
     except IntegrityError as error:  # the same slug, taken an instant ago
         raise ValidationError(
@@ -328,10 +326,15 @@ def edit_resource(
     if content == resource.content and title == resource.title:
         return EditResult(version=latest, created=False)
 
-    runs = authorship.derive(resource.content, latest.authorship, content, author.pk)
+    word_authors = authorship.derive(resource.content, latest.authorship, content, author.pk)
     resource.content, resource.title = content, title
     version = _save_version(
-        resource=resource, author=author, comment=comment, parent=latest, runs=runs, merged=merged
+        resource=resource,
+        author=author,
+        comment=comment,
+        parent=latest,
+        word_authors=word_authors,
+        merged=merged,
     )
     return EditResult(version=version, created=True, merged=merged)
 
@@ -357,7 +360,7 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
         # Stored data, not interface text: the same words whatever the editor's language.
         comment=f"Restored version {number}",
         parent=latest,
-        runs=old.authorship,
+        word_authors=old.authorship,
         restored_from=number,
     )
     audit.record(

@@ -49,8 +49,8 @@ def _preview(request):
 
 
 @require_GET
-def resource_list(request, call):
-    call = get_call(request.user, call)
+def resource_list(request, call_slug):
+    call = get_call(request.user, call_slug)
     challenges = list(call.challenges.all())
     selected = next((c for c in challenges if c.slug == request.GET.get("challenge")), None)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
@@ -78,8 +78,8 @@ def resource_list(request, call):
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
-def resource_create(request, call):
-    call = get_call(request.user, call)
+def resource_create(request, call_slug):
+    call = get_call(request.user, call_slug)
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
@@ -123,20 +123,23 @@ def resource_create(request, call):
 
 
 @require_GET
-def resource_detail(request, call, resource):
+def resource_detail(request, call_slug, resource_slug):
     """The stable text by default, as readers should see it; pending changes are one click away.
 
     One small query finds what the page depends on; its parts are rendered
     only when that changed (`resources.pagecache`).
     """
     parts = pagecache.resource_page_parts(
-        request.user, call, resource, lambda: _resource_page_parts(request, call, resource)
+        request.user,
+        call_slug,
+        resource_slug,
+        lambda: _resource_page_parts(request, call_slug, resource_slug),
     )
     return render(request, "resources/resource_detail.html", {"parts": parts})
 
 
-def _resource_page_parts(request, call, resource):
-    resource = loaders.get_resource(request.user, call, resource, with_versions=True)
+def _resource_page_parts(request, call_slug, resource_slug):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug, with_versions=True)
     latest, stable = resource.latest_version, resource.stable_version
     ctx = {
         "resource": resource,
@@ -183,8 +186,8 @@ def _conflict_page(request, resource, conflict, comment):
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
-def resource_edit(request, call, resource):
-    resource = loaders.get_resource(request.user, call, resource, with_content=True)
+def resource_edit(request, call_slug, resource_slug):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug, with_content=True)
     if not resource.call.is_open:
         _read_only(request, resource.call)
         return redirect(resource)
@@ -258,8 +261,8 @@ def _after_edit(request, resource, result):
 
 
 @require_GET
-def resource_history(request, call, resource):
-    resource = loaders.get_resource(request.user, call, resource)
+def resource_history(request, call_slug, resource_slug):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     page = reading.history_paginator(resource).get_page(request.GET.get("page"))
     ctx = {
         "resource": resource,
@@ -274,8 +277,8 @@ def resource_history(request, call, resource):
 
 
 @require_GET
-def version_detail(request, call, resource, number):
-    resource = loaders.get_resource(request.user, call, resource)
+def version_detail(request, call_slug, resource_slug, number):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     version = loaders.get_version(resource, number)
     ctx = {
         "resource": resource,
@@ -299,9 +302,9 @@ def _number(request, key, label, default, errors):
 
 
 @require_GET
-def resource_diff(request, call, resource):
+def resource_diff(request, call_slug, resource_slug):
     """Two versions word by word; without numbers, the latest against its parent."""
-    resource = loaders.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     latest = resource.latest_version.number
     errors = []
     new = _number(request, "to", _("The “to” version"), latest, errors)
@@ -325,9 +328,9 @@ def resource_diff(request, call, resource):
 @require_POST
 @login_required
 @limit_posts("edit")
-def version_restore(request, call, resource, number):
+def version_restore(request, call_slug, resource_slug, number):
     """Restoring adds a version with the old text: nothing in the history is rewritten."""
-    resource = loaders.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     loaders.get_version(resource, number, with_heavy_columns=False)
     try:
         result = editing.restore_version(resource=resource, author=request.user, number=number)
@@ -380,8 +383,8 @@ def search_page(request):
 
 
 @require_GET
-def call_changes(request, call):
-    call = get_call(request.user, call)
+def call_changes(request, call_slug):
+    call = get_call(request.user, call_slug)
     changes = reading.ChangesPaginator(reading.recent_changes(call), LIST_PAGE_SIZE)
     page = changes.get_page(request.GET.get("page"))
     for version in page:

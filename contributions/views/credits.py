@@ -25,9 +25,11 @@ from resources import authorship, editing, loaders
 from .. import attribution, exports
 
 
-def _resource(request, call, resource):
+def _resource(request, call_slug, resource_slug):
     """The resource if its call is visible to the visitor, with both versions and its source."""
-    return loaders.get_resource(request.user, call, resource, with_versions=True, with_source=True)
+    return loaders.get_resource(
+        request.user, call_slug, resource_slug, with_versions=True, with_source=True
+    )
 
 
 def _version(request, resource, number=None):
@@ -49,9 +51,9 @@ def _bad_request(message):
 
 
 @require_GET
-def resource_attribution(request, call, resource):
+def resource_attribution(request, call_slug, resource_slug):
     """Who to credit, how much of the text is theirs, and the line to paste under a reuse."""
-    resource = _resource(request, call, resource)
+    resource = _resource(request, call_slug, resource_slug)
     credit = attribution.attribution_for(resource, _version(request, resource))
     return render(
         request,
@@ -66,9 +68,9 @@ def resource_attribution(request, call, resource):
 
 
 @require_GET
-def version_authors(request, call, resource, number):
+def version_authors(request, call_slug, resource_slug, number):
     """The text of one version, each passage labelled with who wrote it (not by colour alone)."""
-    resource = _resource(request, call, resource)
+    resource = _resource(request, call_slug, resource_slug)
     version = _version(request, resource, number)
     credit = attribution.attribution_for(resource, version)
     # Everyone credited gets a number for the legend, in the attribution's order.
@@ -93,8 +95,8 @@ def version_authors(request, call, resource, number):
     )
 
 
-def _export(request, call, resource, export_format):
-    resource = _resource(request, call, resource)
+def _export(request, call_slug, resource_slug, export_format):
+    resource = _resource(request, call_slug, resource_slug)
     try:
         export_format = exports.parse_format(export_format)
         number = attribution.parse_version_number(request.GET.get("version"))
@@ -105,19 +107,19 @@ def _export(request, call, resource, export_format):
 
 
 @require_GET
-def resource_export(request, call, resource):
+def resource_export(request, call_slug, resource_slug):
     """`?format=md|html|json` (Markdown by default) of the stable version, or `?version=N`."""
-    return _export(request, call, resource, request.GET.get("format"))
+    return _export(request, call_slug, resource_slug, request.GET.get("format"))
 
 
 @require_GET
-def resource_cite_cff(request, call, resource):
-    return _export(request, call, resource, "cff")
+def resource_cite_cff(request, call_slug, resource_slug):
+    return _export(request, call_slug, resource_slug, "cff")
 
 
 @require_GET
-def resource_cite_bib(request, call, resource):
-    return _export(request, call, resource, "bib")
+def resource_cite_bib(request, call_slug, resource_slug):
+    return _export(request, call_slug, resource_slug, "bib")
 
 
 # Reuse
@@ -169,14 +171,14 @@ def _default_target(source, calls):
 @login_required
 @require_http_methods(["GET", "POST"])
 @limit_posts("edit")
-def resource_derive(request, call, resource):
+def resource_derive(request, call_slug, resource_slug):
     """Start a new resource from a version of this one, keeping its authors' credit.
 
     A GET with `?call=&license=` shows whether the reuse is allowed before
     anything is saved; the POST goes through editing.create_resource, which
     enforces the same rules and credits the source's authors word by word.
     """
-    resource = _resource(request, call, resource)
+    resource = _resource(request, call_slug, resource_slug)
     data = request.POST if request.method == "POST" else request.GET
     source = _version(request, resource, _number(data))
     check, target, license = _target(source, data)
@@ -255,9 +257,9 @@ def _number(data):
 
 
 @require_GET
-def call_export(request, call):
+def call_export(request, call_slug):
     """A page to download the call as a zip; `?download=1` streams it (nothing held in memory)."""
-    call = get_call(request.user, call, with_members=True)
+    call = get_call(request.user, call_slug, with_members=True)
     if request.GET.get("download"):
         return exports.call_archive_response(call, request=request)
     stats = Call.objects.with_stats().get(pk=call.pk).stats
@@ -265,9 +267,9 @@ def call_export(request, call):
 
 
 @require_http_methods(["GET", "POST"])
-def call_retribution(request, call):
+def call_retribution(request, call_slug):
     """How the budget is shared; stewards see it first and publish it for everyone."""
-    call = get_call(request.user, call, with_members=True)
+    call = get_call(request.user, call_slug, with_members=True)
     if request.method == "POST":
         return _publish(request, call)
     if not attribution.may_see_retribution(call, request.user):

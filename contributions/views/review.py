@@ -59,9 +59,9 @@ def _version(request, call_slug, resource_slug, number):
 
 
 @require_GET
-def review_queue(request, call):
+def review_queue(request, call_slug):
     """Longest waiting first, so that no resource is left behind by the busy ones."""
-    call = get_call(request.user, call, with_members=True)
+    call = get_call(request.user, call_slug, with_members=True)
     page = Paginator(reviewing.review_queue(call), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -92,9 +92,9 @@ def _record(request, version, form):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts("review")
-def version_review(request, call, resource, number):
+def version_review(request, call_slug, resource_slug, number):
     """Shows what changed since the last validated version; reviewers record a verdict."""
-    version = _version(request, call, resource, number)
+    version = _version(request, call_slug, resource_slug, number)
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = ReviewForm(request.POST if request.method == "POST" else None)

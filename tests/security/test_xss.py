@@ -165,7 +165,7 @@ def hostile(alice, rita, db):
                 format="json",
             )
         )
-        res = {"call": slug, "resource": "res"}
+        res = {"call_slug": slug, "resource_slug": "res"}
         pages = [
             reverse("appel:home"),
             reverse("appel:call-detail", args=[slug]),
@@ -174,24 +174,24 @@ def hostile(alice, rita, db):
             reverse("appel:call-audit", args=[slug]),
             reverse("appel:challenge-edit", args=[slug, challenge]),
             reverse("appel:user-detail", args=[f"author{index}"]),
-            reverse("resources:resource-list", kwargs={"call": slug}),
+            reverse("resources:resource-list", kwargs={"call_slug": slug}),
             reverse("resources:resource-detail", kwargs=res),
             reverse("resources:resource-edit", kwargs=res),
             reverse("resources:resource-history", kwargs=res),
             reverse("resources:version-detail", kwargs={**res, "number": 1}),
             reverse("resources:version-detail", kwargs={**res, "number": 2}),
             reverse("resources:resource-diff", kwargs=res) + "?from=1&to=2",
-            reverse("resources:call-changes", kwargs={"call": slug}),
+            reverse("resources:call-changes", kwargs={"call_slug": slug}),
             reverse("resources:search") + "?q=script",
-            reverse("contributions:review-queue", kwargs={"call": slug}),
+            reverse("contributions:review-queue", kwargs={"call_slug": slug}),
             reverse("contributions:version-review", kwargs={**res, "number": 1}),
             reverse("contributions:version-review", kwargs={**res, "number": 2}),
             reverse("contributions:resource-attribution", kwargs=res),
             reverse("contributions:version-authors", kwargs={**res, "number": 2}),
             reverse("contributions:resource-export", kwargs=res) + "?format=html",
             reverse("contributions:resource-derive", kwargs=res),
-            reverse("contributions:call-retribution", kwargs={"call": slug}),
-            reverse("contributions:call-export", kwargs={"call": slug}),
+            reverse("contributions:call-retribution", kwargs={"call_slug": slug}),
+            reverse("contributions:call-export", kwargs={"call_slug": slug}),
         ]
         not_html = [
             reverse("contributions:resource-export", kwargs=res) + "?format=md",
