@@ -3,9 +3,7 @@ import re
 from rest_framework.test import APIClient
 
 from appel.models import User
-from tests.conftest import PASSWORD, make_call
-
-from .conftest import web_client
+from tests.conftest import PASSWORD, make_call, web_client
 
 STRONG = "x8!kL#pq2Z-rivière"
 

@@ -29,11 +29,12 @@ from tests.conftest import make_call
 )
 def test_a_move_the_wrong_way_is_refused_and_changes_nothing(alice, start, to):
     call = make_call(alice, status=start)
+    logged = AuditEntry.objects.filter(call=call).count()
     with pytest.raises(StatusMoveRefused):
         move_status(call=call, to=to, actor=alice)
     call.refresh_from_db()
     assert call.status == start
-    assert not AuditEntry.objects.filter(call=call, action="status_changed").exists()
+    assert AuditEntry.objects.filter(call=call).count() == logged
 
 
 @pytest.mark.parametrize(
@@ -43,7 +44,7 @@ def test_the_next_step_is_made_and_logged(alice, start, to):
     call = make_call(alice, status=start)
     assert move_status(call=call, to=to, actor=alice).status == to
     assert Call.objects.get(pk=call.pk).status == to
-    entry = AuditEntry.objects.get(call=call, action="status_changed")
+    entry = AuditEntry.objects.filter(call=call, action="status_changed").latest("pk")
     assert (entry.actor, entry.details) == (alice, {"before": start, "after": to})
 
 

@@ -12,7 +12,9 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import ROLES, api_client, page_client
+from tests.conftest import web_client
+
+from .conftest import ROLES, api_client
 
 # Namespaces and names that are not ours to police (Django's admin has its own
 # permission system and tests; i18n switches the language; the schema is public).
@@ -240,7 +242,7 @@ def _request(name, method, user):
             if method != "get"
             else client.get(url)
         )
-    client = page_client(user)
+    client = web_client(user)
     return getattr(client, method)(url, data) if method != "get" else client.get(url)
 
 
@@ -268,6 +270,6 @@ def test_it_answers_each_role_as_the_table_says(roles, name, method):
 
 
 def test_it_sends_anonymous_visitors_of_private_pages_to_the_login(roles):
-    response = page_client(None).get(reverse("appel:call-audit", kwargs=CALL))
+    response = web_client(None).get(reverse("appel:call-audit", kwargs=CALL))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))
