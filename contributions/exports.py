@@ -28,8 +28,9 @@ from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from appel import licenses
 from resources import files as resource_files
-from resources import licenses, reading
+from resources import reading
 from resources.api import ResourceSerializer, VersionDetailSerializer, VersionSummarySerializer
 from resources.models import Resource, ResourceFile, ResourceVersion
 

@@ -37,9 +37,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from appel import licenses
 from appel.models import Call
 
-from . import licenses
 from .editing import CallNotOpen
 from .models import IMAGE_TYPES, FileRevision, Resource, ResourceFile
 

@@ -20,8 +20,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.urls import reverse
 
+from appel.markup import WIKILINK, render_markdown
+
 from . import pagecache
-from .markup import WIKILINK, render_markdown
 from .models import Resource, ResourceFile, ResourceLink, ResourceVersion
 from .reading import load_contents
 
@@ -144,5 +145,6 @@ def rerender_linking_to(*, call, slug):
             version.html = html
             stale.append(version)
     ResourceVersion.objects.bulk_update(stale, ["html"])
-    transaction.on_commit(pagecache.renew)
+    # Stored HTML rewritten in bulk: the page cache renews itself on this signal.
+    transaction.on_commit(lambda: pagecache.html_rewritten.send(sender=ResourceVersion))
     return len(stale)

@@ -2,9 +2,9 @@
 
 import pytest
 
+from appel.markup import render_markdown
 from appel.models import Call
 from resources import editing, files, links
-from resources.markup import render_markdown
 from resources.models import ResourceLink
 from tests.conftest import client_for, make_call
 from tests.security.htmlcheck import html_problems

@@ -6,11 +6,10 @@ resource "guide" (versions 1 and 2) in the open call "eau".
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.test import Client
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
-from resources.editing import create_resource, edit_resource
+from resources.editing import edit_resource
 from resources.files import upload_file
 from tests.conftest import client_for
 from tests.resources.samples import image_bytes
@@ -33,28 +32,28 @@ def root(db):
 
 
 @pytest.fixture
-def resource(call, bob):
-    version = create_resource(
-        call=call,
-        author=bob,
-        title="Guide des nappes",
-        slug="guide",
-        content="# Guide\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n",
-        challenge=call.challenges.get(slug="nappes"),
-    )
+def resource_fields():
+    return {
+        "title": "Guide des nappes",
+        "slug": "guide",
+        "content": "# Guide\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n",
+    }
+
+
+@pytest.fixture
+def resource(resource, bob):
+    """The root `resource`, "guide", with a second version by bob."""
     edit_resource(
-        resource=version.resource,
+        resource=resource,
         author=bob,
         content="# Guide\n\nPremier paragraphe, revu.\n\nDeuxième paragraphe.\n",
         base_version=1,
     )
-    version.resource.refresh_from_db()
+    resource.refresh_from_db()
     upload_file(
-        resource=version.resource,
-        uploader=bob,
-        upload=SimpleUploadedFile("plan.png", image_bytes()),
+        resource=resource, uploader=bob, upload=SimpleUploadedFile("plan.png", image_bytes())
     )
-    return version.resource
+    return resource
 
 
 @pytest.fixture
@@ -70,13 +69,6 @@ def roles(call, other_call, resource, alice, bob, charlie, rita, olga, victor, r
         "other_steward": olga,
         "admin": root,
     }
-
-
-def page_client(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def api_client(user):
