@@ -524,7 +524,11 @@ def serve(request, revision, *, thumbnail=False):
     response["Cache-Control"] = "private, no-cache"
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
+    # Images may be embedded elsewhere (an exported page shows them by their full address);
+    # other files are for this site's pages and downloads only.
+    response["Cross-Origin-Resource-Policy"] = (
+        "cross-origin" if thumbnail or revision.is_image else "same-origin"
+    )
     return response
 
 

@@ -158,6 +158,8 @@ def test_served_headers_on_every_kind(resource, bob, api, name):
         assert disposition.startswith("inline" if inline else "attachment"), disposition
         assert name in disposition
         assert response["ETag"] == f'"{revision.sha256}"'
+        policy = "cross-origin" if inline else "same-origin"
+        assert response["Cross-Origin-Resource-Policy"] == policy
         assert b"".join(response.streaming_content)
     again = api.get(f"{PAGE_FILES}{name}", HTTP_IF_NONE_MATCH=f'"{revision.sha256}"')
     assert again.status_code == 304
