@@ -1,7 +1,9 @@
 """resources/files.py: what an upload must be to be kept, and how it is stored."""
 
+import contextlib
 import io
 import os
+import random
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -209,3 +211,18 @@ def test_a_long_name_keeps_its_extension_within_the_limit(resource, bob):
     revision = put(resource, bob, "scan", pdf_bytes(), name="b" * 300)
     assert len(revision.file.name) == files.NAME_MAX_CHARS
     assert revision.file.name.endswith("b.pdf")
+
+
+@pytest.mark.parametrize("name", sorted(EVERY_KIND))
+def test_damaged_files_are_refused_with_a_sentence_never_an_error(name):
+    """Bytes flipped, cut or repeated in every kind: accepted as they are, or FileRefused."""
+    original = EVERY_KIND[name][0]()
+    rng = random.Random(name)
+    for _ in range(60):
+        data = bytearray(original)
+        for _flip in range(rng.randint(1, 8)):
+            data[rng.randrange(len(data))] = rng.randrange(256)
+        if rng.random() < 0.3:
+            data = data[: rng.randrange(1, len(data))]
+        with contextlib.suppress(files.FileRefused):
+            files.check_content(bytes(data), name)
