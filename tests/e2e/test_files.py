@@ -97,5 +97,10 @@ def test_dropping_a_file_uploads_it_and_inserts_its_reference(new_page, guide):
     assert "dropped.png" in box.inner_text()
     page.locator("button[data-insert]").first.click()
     assert page.input_value("textarea[name=content]").count("](files/") == 2
+    # The toolbar's "File" button wraps the selection as a file of the resource.
+    page.fill("textarea[name=content]", "puits.png")
+    page.eval_on_selector("textarea[name=content]", "t => t.setSelectionRange(0, 9)")
+    page.click(".markdown-toolbar button[data-md=file]")
+    assert page.input_value("textarea[name=content]") == "![puits.png](files/puits.png)"
     assert axe_violations(page) == []
     assert files.get_file(guide, "dropped.png").latest.content_type == "image/png"
