@@ -141,6 +141,27 @@ def limit_posts(scope):
     return decorator
 
 
+def limit_requests(scope):
+    """View decorator: count every request against `scope`, as the API counts its own.
+
+    For pages that cost more than a plain read (a diff, a call's export),
+    whoever asks, signed in or not.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                hit(scope, identity(request))
+            except RateLimited as error:
+                return too_many_requests(request, error)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 class ApiThrottle(BaseThrottle):
     """Every API request counts against "api"; writes also against the view's `throttle_scope`."""
 

@@ -17,7 +17,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from appel.ratelimit import limit_posts
+from appel.ratelimit import limit_posts, limit_requests
 
 from . import editing, pagecache, reading, search
 from .diff import word_diff
@@ -299,6 +299,7 @@ def _number(request, key, label, default, errors):
 
 
 @require_GET
+@limit_requests("api")
 def resource_diff(request, call, resource):
     """Two versions word by word; without numbers, the latest against its parent."""
     resource = reading.get_resource(request.user, call, resource)

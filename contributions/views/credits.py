@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appel.models import Call
-from appel.ratelimit import limit_posts
+from appel.ratelimit import limit_posts, limit_requests
 from resources import authorship, editing, licenses
 
 from .. import attribution, exports
@@ -251,6 +251,7 @@ def _number(data):
 
 
 @require_GET
+@limit_requests("api")
 def call_export(request, call):
     """A page to download the call as a zip; `?download=1` streams it (nothing held in memory)."""
     call = attribution.visible_call(request.user, call_slug=call)
