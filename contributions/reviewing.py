@@ -174,9 +174,13 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
     Raises ReviewNotAllowed (a PermissionDenied) with the reason, ReadOnlyCall
     for an archived call, ValidationError for a bad verdict or comment.
     """
+    # Lock the row alone, then read it and its stable version in a second
+    # statement: a joined row comes from the snapshot taken before the lock
+    # was granted, and a stable version moved meanwhile would be missed (the
+    # pointer then moved backwards). See resources.editing._lock.
+    list(Resource.objects.select_for_update().filter(pk=version.resource_id).values_list("pk"))
     resource = (
-        Resource.objects.select_for_update(of=("self",))
-        .select_related("stable_version")
+        Resource.objects.select_related("stable_version")
         .defer("content", "stable_version__html", "stable_version__authorship")
         .get(pk=version.resource_id)
     )
