@@ -8,6 +8,7 @@ import copy
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -18,31 +19,30 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.validators import UniqueValidator
 
 from . import ratelimit
-from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
-from .models import Call, Challenge, Membership, User
+from .drf import Conflict, JSONParser, conflict_response  # noqa: F401  (used by other apps' APIs too)
+from .models import Call, Challenge, Membership, User, username_key
 from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
 
 # Accounts
 
 
+_USERNAME_TAKEN = gettext_lazy("A user with that username already exists.")
+
+
+class UsernameField(serializers.CharField):
+    """NFKC-normalised before any check, as the account will store it ("Ｌｅａ" -> "Lea")."""
+
+    def to_internal_value(self, data):
+        return User.normalize_username(super().to_internal_value(data))
+
+
 class RegisterSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(
-        max_length=150,
-        validators=[
-            *User._meta.get_field("username").validators,
-            # Case-insensitive, as the sign-up form checks it: "Mona" and "mona" are one person.
-            UniqueValidator(
-                User.objects.all(),
-                lookup="iexact",
-                message=gettext_lazy("A user with that username already exists."),
-            ),
-        ],
+    username = UsernameField(
+        max_length=150, validators=list(User._meta.get_field("username").validators)
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     token = serializers.SerializerMethodField()
@@ -60,8 +60,19 @@ class RegisterSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"password": error.messages}) from None
         return attrs
 
+    def validate_username(self, value):
+        # "Mona", "mona" and "ｍｏｎａ" are one person (username_key).
+        if User.objects.filter(username_key=username_key(value)).exists():
+            raise serializers.ValidationError(_USERNAME_TAKEN)
+        return value
+
     def create(self, validated_data):
-        return User.objects.create_user(**validated_data)
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(**validated_data)
+        except IntegrityError:
+            # The same name registered by someone else since validate_username.
+            raise serializers.ValidationError({"username": [_USERNAME_TAKEN]}) from None
 
     def get_token(self, user) -> str:
         return Token.objects.get_or_create(user=user)[0].key
@@ -93,6 +104,17 @@ class TokenView(ObtainAuthToken):
         except exceptions.ValidationError:
             ratelimit.record_failed_login(request, username)
             raise
+
+
+class RevokeTokenView(generics.GenericAPIView):
+    """Ends the caller's token at once; `auth/token` hands out a new one."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, *args, **kwargs):
+        request.user.end_tokens()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -376,6 +398,7 @@ class ChallengeDetail(ChallengeMixin, generics.RetrieveUpdateAPIView):
 urlpatterns = [
     path("auth/register", RegisterView.as_view(), name="register"),
     path("auth/token", TokenView.as_view(), name="token"),
+    path("auth/token/revoke", RevokeTokenView.as_view(), name="token-revoke"),
     path("me", MeView.as_view(), name="me"),
     path("calls", CallList.as_view(), name="call-list"),
     path("calls/<str:call>", CallDetail.as_view(), name="call-detail"),

@@ -1,12 +1,15 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -32,8 +35,66 @@ def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
     return slug
 
 
+def username_key(username):
+    """The form of a username that decides who is who: "Ｌｅａ", "ℓea" and "LEA" are all "lea".
+
+    NFKC folds look-alike characters (full-width, mathematical letters),
+    casefold folds case beyond ASCII ("Straße" and "STRASSE").
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # username_key(username), unique: the database itself refuses a second
+    # "lea" however it is spelled, even from two sign-ups at the same instant.
+    username_key = models.CharField(max_length=150, unique=True, editable=False)
+    # Raised by "sign out everywhere": every session signed with an older
+    # value ends (see _get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    def save(self, *args, **kwargs):
+        """Keeps username_key; a new password also replaces the API token.
+
+        Whoever changes the password (the change and reset pages, the admin,
+        `changepassword`) means to shut out whoever knew the old one, and the
+        token is as good as the password on the API. A new token is handed
+        out at the next `auth/token`. (Django rehashing a password at login
+        does not count: it clears `_password` before saving.)
+        """
+        self.username_key = username_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.end_tokens()
+
+    def end_tokens(self):
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=self).delete()
+
+    def sign_out_everywhere(self):
+        """End every session and the API token of this person at once."""
+        self.end_tokens()
+        User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
+        self.refresh_from_db(fields=["session_generation"])
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, plus the session generation once it was raised.
+
+        Generation 0 keeps Django's own value, so that existing sessions live on.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "appel.User.session_generation",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def name(self):

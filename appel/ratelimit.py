@@ -1,4 +1,4 @@
-"""Rate limits on logins, sign-ups, edits, reviews and the API.
+"""Rate limits on logins (site, admin, API), sign-ups, password resets, edits, reviews and the API.
 
 Fixed windows counted in the cache: with REDIS_URL set, every app host
 shares the same counters, so a limit holds across a load-balanced cluster.
@@ -24,6 +24,8 @@ DEFAULT_RATES = {
     "login": "30/m",  # login attempts, per address
     "login_failure_account": "5/15m",  # failed logins, per account
     "login_failure_address": "20/15m",  # failed logins, per address
+    "password_reset_address": "10/h",  # password reset mails asked, per client address
+    "password_reset_email": "3/h",  # password reset mails asked, per e-mail address
     "edit": "30/m",  # saved edits and new resources, per user
     "review": "30/m",  # reviews, per user
 }

@@ -209,7 +209,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["appel.drf.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "appel.drf.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["appel.ratelimit.ApiThrottle"],
     "EXCEPTION_HANDLER": "appel.drf.exception_handler",

@@ -602,7 +602,7 @@ def worst_texts():
     lines drawn at random from four.
     """
     rng = random.Random(18)
-    size = 990_000
+    size = 980_000
     repeated = "mot " * (size // 4)
     cases = [
         (
@@ -618,7 +618,8 @@ def worst_texts():
             k += 1
             for side in sides:
                 side.append(f"U{k} " + " ".join(rng.choice("ab") for _ in range(35)))
-        cases.append((f"blocks{'-lines' if joiner == chr(10) else ''}", *map(joiner.join, sides)))
+        texts = (joiner.join(side)[:size] for side in sides)
+        cases.append((f"blocks{'-lines' if joiner == chr(10) else ''}", *texts))
     short = ["- a", "- b", "", "| x |"]
     cases.append(
         (

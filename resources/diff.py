@@ -34,9 +34,10 @@ _DISPLAY_TOKEN = re.compile(r"\w+|\s+|[^\w\s]+")
 # Windows whose sizes multiply to at most this go to difflib.
 _SMALL_WINDOW = 6_000
 # Work units (roughly, token comparisons) allowed for one diff: a fixed part
-# plus a part proportional to the texts' length in characters.
+# plus one unit per `_CHARACTERS_PER_UNIT` characters of the two texts. About
+# 0.3 s for 2.4 million units on a 2020 laptop core.
 _WORK_FIXED = 400_000
-_WORK_PER_CHARACTER = 1
+_CHARACTERS_PER_UNIT = 2
 # Myers keeps one row per edit distance step: a cap on its memory.
 _MYERS_MAX_EDITS = 400
 
@@ -50,7 +51,7 @@ class Budget:
 
     @classmethod
     def for_texts(cls, a, b):
-        return cls(_WORK_FIXED + _WORK_PER_CHARACTER * (len(a) + len(b)))
+        return cls(_WORK_FIXED + (len(a) + len(b)) // _CHARACTERS_PER_UNIT)
 
     @property
     def left(self):
@@ -230,7 +231,7 @@ class _BoundedMatcher:
 
     def get_matching_blocks(self):
         size = sum(map(len, self.a)) + sum(map(len, self.b))
-        return matching_blocks(self.a, self.b, Budget(_WORK_FIXED + _WORK_PER_CHARACTER * size))
+        return matching_blocks(self.a, self.b, Budget(_WORK_FIXED + size // _CHARACTERS_PER_UNIT))
 
 
 def two_level_opcodes(a, b, tokenize, whole=None, *, budget=None):
