@@ -23,8 +23,9 @@ from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthentic
 from rest_framework.response import Response
 
 from . import ratelimit
-from .drf import Conflict, JSONParser, conflict_response  # noqa: F401  (used by other apps' APIs too)
+from .drf import Conflict, VerbsFirst, conflict_response  # noqa: F401  (used by other apps' APIs too)
 from .models import Call, Challenge, Membership, User, username_key
+from .parsers import JSONParser
 from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
 
 # Accounts
@@ -33,7 +34,7 @@ from .stewarding import LastSteward, launch_call, remove_member, save_call, set_
 _USERNAME_TAKEN = gettext_lazy("A user with that username already exists.")
 
 
-class UsernameField(serializers.CharField):
+class NewUsernameField(serializers.CharField):
     """NFKC-normalised before any check, as the account will store it ("Ｌｅａ" -> "Lea")."""
 
     def to_internal_value(self, data):
@@ -41,7 +42,7 @@ class UsernameField(serializers.CharField):
 
 
 class RegisterSerializer(serializers.ModelSerializer):
-    username = UsernameField(
+    username = NewUsernameField(
         max_length=150, validators=list(User._meta.get_field("username").validators)
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
@@ -260,7 +261,7 @@ class CallList(generics.ListCreateAPIView):
         serializer.instance = Call.objects.with_stats().select_related("created_by").get(pk=call.pk)
 
 
-class CallDetail(CallMixin, generics.RetrieveUpdateAPIView):
+class CallDetail(VerbsFirst, CallMixin, generics.RetrieveUpdateAPIView):
     """A call; its stewards edit it and move its status draft -> open -> closed -> archived."""
 
     serializer_class = CallSerializer
@@ -330,7 +331,7 @@ class MemberList(CallMixin, generics.ListCreateAPIView):
         return Response(self.get_serializer(membership).data, status=answer)
 
 
-class MemberDetail(CallMixin, generics.DestroyAPIView):
+class MemberDetail(VerbsFirst, CallMixin, generics.DestroyAPIView):
     """Removes a member; the call's last steward stays (409)."""
 
     serializer_class = MemberSerializer
@@ -386,7 +387,7 @@ class ChallengeList(ChallengeMixin, generics.ListCreateAPIView):
         serializer.instance = self.get_queryset().get(pk=challenge.pk)
 
 
-class ChallengeDetail(ChallengeMixin, generics.RetrieveUpdateAPIView):
+class ChallengeDetail(VerbsFirst, ChallengeMixin, generics.RetrieveUpdateAPIView):
     """One challenge; stewards edit it."""
 
     http_method_names = ["get", "patch", "head", "options"]

@@ -1,4 +1,4 @@
-"""What every app's API shares: pagination, the JSON parser and the error format.
+"""What every app's API shares: pagination and the error format.
 
 Settings name these classes (DEFAULT_PAGINATION_CLASS, EXCEPTION_HANDLER),
 and DRF imports them while its generic views are being defined: this
@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.parsers import JSONParser as BaseJSONParser
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -23,41 +22,18 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
-# No field of the API nests deeper than a few levels; a body nested far
-# deeper is refused before anything walks it (json itself raised
-# RecursionError at ~10,000 levels, validation and error reports much earlier).
-MAX_JSON_DEPTH = 20
+class VerbsFirst:
+    """405 for a verb the endpoint does not have, whoever asks.
 
+    DRF checks who the caller is before the verb, so a PUT on a call answered
+    401 or 403 depending on the caller; the verb is checked first here.
+    """
 
-def _depth_exceeds(data, limit):
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, (dict, list)):
-            if depth > limit:
-                return True
-            children = value.values() if isinstance(value, dict) else value
-            stack.extend((child, depth + 1) for child in children)
-    return False
-
-
-class JSONParser(BaseJSONParser):
-    """DRF's JSON parser, answering 400 to a body nested deeper than MAX_JSON_DEPTH."""
-
-    def parse(self, stream, media_type=None, parser_context=None):
-        try:
-            data = super().parse(stream, media_type, parser_context)
-        except RecursionError:
-            data = None
-            too_deep = True
-        else:
-            too_deep = _depth_exceeds(data, MAX_JSON_DEPTH)
-        if too_deep:
-            raise exceptions.ParseError(
-                _("The JSON body is nested more than %(limit)s levels deep.")
-                % {"limit": MAX_JSON_DEPTH}
-            )
-        return data
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
 
 
 class PayloadTooLarge(exceptions.APIException):

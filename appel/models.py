@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -33,6 +33,30 @@ def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
     while slug in taken:
         slug, n = f"{base}-{n}", n + 1
     return slug
+
+
+# Twelve people creating a défi with the same title at once each need a turn.
+SLUG_ATTEMPTS = 20
+
+
+def save_with_free_slug(instance, save, allocate):
+    """save(), with a slug from allocate() when none was given, allocated again on a clash.
+
+    Two saves at the same instant can both find "eau-2" free; the unique
+    constraint lets one in, and the other tries the next free slug instead
+    of failing. A slug chosen by a person is never changed: its clash raises.
+    """
+    if instance.slug:
+        return save()
+    for attempt in range(SLUG_ATTEMPTS):
+        instance.slug = allocate()
+        try:
+            with transaction.atomic():
+                return save()
+        except IntegrityError:
+            instance.slug = ""
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
 
 
 def username_key(username):
@@ -224,12 +248,14 @@ class Call(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Call.objects.all(), self.title, fallback="appel", reserved=self.RESERVED_SLUGS
-            )
         self.description_html = render_markdown(self.description)
-        super().save(*args, **kwargs)
+        save_with_free_slug(
+            self,
+            lambda: super(Call, self).save(*args, **kwargs),
+            lambda: unique_slug(
+                Call.objects.all(), self.title, fallback="appel", reserved=self.RESERVED_SLUGS
+            ),
+        )
 
     def get_absolute_url(self):
         return reverse("appel:call-detail", args=[self.slug])
@@ -324,12 +350,14 @@ class Challenge(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Challenge.objects.filter(call_id=self.call_id), self.title, fallback="defi"
-            )
         self.description_html = render_markdown(self.description)
-        super().save(*args, **kwargs)
+        save_with_free_slug(
+            self,
+            lambda: super(Challenge, self).save(*args, **kwargs),
+            lambda: unique_slug(
+                Challenge.objects.filter(call_id=self.call_id), self.title, fallback="defi"
+            ),
+        )
 
     def get_absolute_url(self):
         return f"{self.call.get_absolute_url()}#defi-{self.slug}"
