@@ -7,7 +7,9 @@ counted one after the other, and the stable pointer only ever moves forward.
 
 The rules, decided here once:
 - Reviewers and stewards of the call review; nobody reviews a version they
-  authored. The authors of version n are everyone who saved a version of
+  authored, nor one whose words added or changed since the last validated
+  version include words they wrote (their text restored by someone else).
+  The authors of version n are everyone who saved a version of
   the resource after the last validated version older than n, up to n
   itself: their edits are all part of it (a merged version holds the edits
   of both editors). For the usual case, n newer than the stable version,
@@ -40,6 +42,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from appel.models import Call
+from resources import authorship
 from resources.models import Resource, ResourceVersion
 
 from .models import Review
@@ -89,16 +92,22 @@ def review_base(version: ResourceVersion) -> ResourceVersion | None:
     For a version newer than the stable one this is the stable version; None
     when nothing before it was validated (then the whole text is new).
     """
-    resource = version.resource
-    stable = resource.stable_version
-    if stable is not None and stable.number < version.number:
-        return stable
-    number = _last_validated_before(version)
-    return (
-        ResourceVersion.objects.filter(resource_id=version.resource_id, number=Subquery(number))
-        .select_related("author")
-        .first()
-    )
+    # Kept on the instance: the review page and refusal() both ask for it.
+    if "_review_base" not in version.__dict__:
+        resource = version.resource
+        stable = resource.stable_version
+        if stable is not None and stable.number < version.number:
+            version._review_base = stable
+        else:
+            number = _last_validated_before(version)
+            version._review_base = (
+                ResourceVersion.objects.filter(
+                    resource_id=version.resource_id, number=Subquery(number)
+                )
+                .select_related("author")
+                .first()
+            )
+    return version._review_base
 
 
 def author_ids(version: ResourceVersion) -> set[int]:
@@ -111,6 +120,24 @@ def author_ids(version: ResourceVersion) -> set[int]:
         .values_list("author_id", flat=True)
         .distinct()
     )
+
+
+def changed_word_authors(version: ResourceVersion) -> set[int]:
+    """The authors of the words of `version` added or changed since its review base.
+
+    From the word-level authorship stored on the version: a restore gives
+    restored words back to whoever wrote them, so someone's own text coming
+    back through another person's restore still counts as theirs.
+    """
+    base = review_base(version)
+    authors = authorship.expand(version.authorship)
+    if base is None:
+        return set(authors) - {None}
+    # Marks every word of `version`: 0 kept from the base, 1 added or changed.
+    marks = authorship.expand(
+        authorship.derive(base.content, [[0, len(base.content.split())]], version.content, 1)
+    )
+    return {author for author, mark in zip(authors, marks, strict=False) if mark and author}
 
 
 def refusal(*, version: ResourceVersion, user) -> str | None:
@@ -130,6 +157,12 @@ def refusal(*, version: ResourceVersion, user) -> str | None:
         return _(
             "You wrote part of this version since it was last validated: "
             "someone else has to review it."
+        )
+    if user.pk in changed_word_authors(version):
+        return _(
+            "Words you wrote are part of what changed in this version since it was last "
+            "validated (brought back by someone else's edit or restore): someone else has "
+            "to review it."
         )
     return None
 

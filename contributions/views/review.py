@@ -58,13 +58,14 @@ def _version(request, call_slug, resource_slug, number):
     if not 1 <= number <= reading.MAX_NUMBER:
         raise Http404(_("This resource has no version %(number)s.") % {"number": number})
     pointers = [f"resource__{p}_version__{f}" for p in ("latest", "stable") for f in BULK]
+    # The version's authorship is read: refusal() checks who wrote the words that changed.
     version = get_object_or_404(
         ResourceVersion.objects.select_related(
             "author",
             "resource__challenge",
             "resource__latest_version",
             "resource__stable_version",
-        ).defer("authorship", "resource__content", "resource__search_document", *pointers),
+        ).defer("resource__content", "resource__search_document", *pointers),
         resource__call=call,
         resource__slug=resource_slug,
         number=number,
