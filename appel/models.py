@@ -189,7 +189,14 @@ class Call(models.Model):
         Status.CLOSED: Status.ARCHIVED,
     }
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    # Slugs are unique across all calls, drafts included: a funder choosing a
+    # draft's slug learns that the address is taken, and nothing else.
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("This address is taken: choose another slug.")},
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     description = models.TextField(

@@ -310,8 +310,9 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
 
     source = None
     if with_source and resource.derived_from_id:
-        origin = resource.derived_from  # joined by visible_resource, else one query
-        source = attribution_for(origin.resource, origin, with_source=False)
+        origin = resource.public_source  # joined by visible_resource, else one query
+        if origin is not None:
+            source = attribution_for(origin.resource, origin, with_source=False)
     return Attribution(
         resource=resource,
         version=version,

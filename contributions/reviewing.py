@@ -280,12 +280,17 @@ def review_queue(call: Call) -> QuerySet[Resource]:
     )
 
 
-def reviews_of_versions_by(user, *, limit: int = 10) -> QuerySet[Review]:
-    """The latest reviews others wrote on versions `user` saved: their in-app notice."""
+def reviews_of_versions_by(user, *, viewer, limit: int = 10) -> QuerySet[Review]:
+    """The latest reviews others wrote on versions `user` saved, in calls `viewer` may see.
+
+    Their in-app notice on their own profile; on a public profile, someone
+    else's drafts stay out.
+    """
     if not user.is_authenticated:
         return Review.objects.none()
     return (
         Review.objects.filter(version__author=user)
+        .filter(version__resource__call__in=Call.objects.visible_to(viewer))
         .exclude(reviewer=user)
         .select_related("reviewer", "version__resource__call")
         .order_by("-created_at", "-pk")[:limit]

@@ -24,7 +24,7 @@ def resource_credits(resource):
         return None
     shares = attribution.word_shares(version)
     # Joined by resources.reading on the resource page; one query otherwise.
-    source = resource.derived_from if resource.derived_from_id else None
+    source = resource.public_source if resource.derived_from_id else None
     return {
         "version": version,
         "authors": shares[:PANEL_AUTHORS],

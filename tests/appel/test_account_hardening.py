@@ -1,4 +1,4 @@
-"""Accounts against an outside attacker: tokens that end, limited logins and resets, one name per person."""
+"""Accounts against an outside attacker: tokens end, logins and resets are limited."""
 
 import threading
 

@@ -40,4 +40,14 @@ class Migration(migrations.Migration):
             name="username_key",
             field=models.CharField(editable=False, max_length=150, unique=True),
         ),
+        migrations.AlterField(
+            model_name="call",
+            name="slug",
+            field=models.SlugField(
+                error_messages={"unique": "This address is taken: choose another slug."},
+                max_length=80,
+                unique=True,
+                verbose_name="slug",
+            ),
+        ),
     ]
