@@ -11,14 +11,14 @@ from appel.models import Call
 from resources.models import Resource
 
 from ..conftest import client_for
-from .conftest import TEXT, review
+from .conftest import review
 
 DRAFT_WORDS = ("carte-des-puits", "Carte des puits", "Eau et territoires", "/calls/eau/")
 
 
 @pytest.fixture
 def derived(resource, other_call, victor, rita):
-    """"Puits mobiles" in the open call "mobilite", from "carte-des-puits"; "eau" then a draft."""
+    """ "Puits mobiles" in the open call "mobilite", from "carte-des-puits"; "eau" then a draft."""
     review(resource.latest_version, rita, verdict="comment")
     response = client_for(victor).post(
         "/api/v1/calls/mobilite/resources",
