@@ -26,7 +26,15 @@ from . import ratelimit
 from .drf import Conflict, VerbsFirst, conflict_response  # noqa: F401  (used by other apps' APIs too)
 from .models import Call, Challenge, Membership, User, username_key
 from .parsers import JSONParser
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .stewarding import (
+    CallArchived,
+    LastSteward,
+    launch_call,
+    remove_member,
+    save_call,
+    save_challenge,
+    set_member,
+)
 
 # Accounts
 
@@ -230,7 +238,10 @@ class CallSerializer(serializers.ModelSerializer):
             )
         for name, value in validated_data.items():
             setattr(call, name, value)
-        return save_call(call=call, actor=self.context["request"].user)
+        try:
+            return save_call(call=call, actor=self.context["request"].user)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
 
 
 @extend_schema_view(
@@ -325,7 +336,7 @@ class MemberList(CallMixin, generics.ListCreateAPIView):
             membership, created = set_member(
                 call=self.call, actor=request.user, **serializer.validated_data
             )
-        except LastSteward as error:
+        except (LastSteward, CallArchived) as error:
             raise Conflict(str(error)) from None
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(membership).data, status=answer)
@@ -345,7 +356,7 @@ class MemberDetail(VerbsFirst, CallMixin, generics.DestroyAPIView):
     def perform_destroy(self, membership):
         try:
             remove_member(call=self.call, user=membership.user, actor=self.request.user)
-        except LastSteward as error:
+        except (LastSteward, CallArchived) as error:
             raise Conflict(str(error)) from None
 
 
@@ -367,6 +378,16 @@ class ChallengeSerializer(serializers.ModelSerializer):
             setattr(challenge, name, value)
         challenge.clean()  # the rules the web form runs too
         return attrs
+
+    def save(self, **kwargs):
+        challenge = copy.copy(self.instance) if self.instance else Challenge()
+        for name, value in {**self.validated_data, **kwargs}.items():
+            setattr(challenge, name, value)
+        try:
+            self.instance = save_challenge(challenge=challenge)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
+        return self.instance
 
 
 class ChallengeMixin(CallMixin):

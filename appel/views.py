@@ -24,7 +24,15 @@ from django.views.decorators.http import require_POST
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .stewarding import (
+    CallArchived,
+    LastSteward,
+    launch_call,
+    remove_member,
+    save_call,
+    save_challenge,
+    set_member,
+)
 
 AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
@@ -107,9 +115,13 @@ def call_edit(request, slug):
     call = _call_for_steward(request, slug)
     form = CallForm(request.POST, instance=call) if _is_post(request) else CallForm(instance=call)
     if form.is_valid():
-        save_call(call=form.save(commit=False), actor=request.user)
-        messages.success(request, _("The call is updated."))
-        return redirect(call)
+        try:
+            save_call(call=form.save(commit=False), actor=request.user)
+        except CallArchived as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The call is updated."))
+            return redirect(call)
     return render(request, "appel/call_form.html", {"form": form, "call": call})
 
 
@@ -135,9 +147,13 @@ def challenge_create(request, slug):
     challenge = Challenge(call=call)
     form = ChallengeForm(request.POST if _is_post(request) else None, instance=challenge)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The challenge is added."))
-        return redirect(challenge.get_absolute_url())
+        try:
+            save_challenge(challenge=form.save(commit=False))
+        except CallArchived as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The challenge is added."))
+            return redirect(challenge.get_absolute_url())
     return render(request, "appel/challenge_form.html", {"form": form, "call": call})
 
 
@@ -147,9 +163,13 @@ def challenge_edit(request, slug, challenge):
     challenge = get_object_or_404(call.challenges, slug=challenge)
     form = ChallengeForm(request.POST if _is_post(request) else None, instance=challenge)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The challenge is updated."))
-        return redirect(challenge.get_absolute_url())
+        try:
+            save_challenge(challenge=form.save(commit=False))
+        except CallArchived as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The challenge is updated."))
+            return redirect(challenge.get_absolute_url())
     ctx = {"form": form, "call": call, "challenge": challenge}
     return render(request, "appel/challenge_form.html", ctx)
 
@@ -164,6 +184,8 @@ def call_members(request, slug):
             set_member(call=call, user=user, role=role, actor=request.user)
         except LastSteward as error:
             form.add_error("role", str(error))
+        except CallArchived as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request,
@@ -181,7 +203,7 @@ def member_remove(request, slug, username):
     membership = get_object_or_404(call.memberships.all(), user__username=username)
     try:
         remove_member(call=call, user=membership.user, actor=request.user)
-    except LastSteward as error:
+    except (LastSteward, CallArchived) as error:
         messages.error(request, str(error))
         return redirect("appel:call-members", call.slug)
     messages.success(

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from appel.api import CallMixin
 from appel.drf import Conflict
+from appel.stewarding import CallArchived
 from resources import reading
 from resources.api import VersionSummarySerializer
 from resources.models import ResourceVersion
@@ -228,7 +229,10 @@ class CallRetribution(CreditView):
         published = request.data.get("published") if isinstance(request.data, dict) else None
         if not isinstance(published, bool):
             raise serializers.ValidationError({"published": [_("Send true or false.")]})
-        attribution.publish_retribution(call=call, by=request.user, published=published)
+        try:
+            attribution.publish_retribution(call=call, by=request.user, published=published)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
         return self.get_report(call)
 
 

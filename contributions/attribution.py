@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from appel import audit
 from appel.models import Call, User
+from appel.stewarding import refuse_if_archived
 from resources import authorship, licenses, reading
 from resources.models import Resource, ResourceVersion
 
@@ -517,11 +518,13 @@ def publish_retribution(*, call: Call, by, published: bool = True) -> Retributio
 
     Publishing freezes the current figures and the budget; publishing again
     refreshes them. Withdrawing hides them from everyone but the stewards.
+    Raises CallArchived once the call is archived.
     """
     if not call.is_steward(by):
         raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
     # The call's row is the lock: two stewards publishing at once write one after the other.
-    Call.objects.select_for_update().filter(pk=call.pk).first()
+    # An archived call's retribution stays as it was (CallArchived).
+    refuse_if_archived(call)
     record, _created = Retribution.objects.get_or_create(call=call)
     record.published = published
     if published:

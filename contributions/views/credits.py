@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from appel.models import Call
 from appel.ratelimit import limit_posts, limit_requests
+from appel.stewarding import CallArchived
 from resources import authorship, editing, licenses
 
 from .. import attribution, exports
@@ -288,9 +289,17 @@ def _publish(request, call):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     publish = request.POST.get("action") != "withdraw"
-    attribution.publish_retribution(call=call, by=request.user, published=publish)
+    try:
+        attribution.publish_retribution(call=call, by=request.user, published=publish)
+    except CallArchived as error:
+        messages.error(request, str(error))
+    else:
+        _published_message(request, publish)
+    return redirect("contributions:call-retribution", call.slug)
+
+
+def _published_message(request, publish):
     if publish:
         messages.success(request, _("The retribution is published: anyone can now read it."))
     else:
         messages.success(request, _("The retribution is withdrawn: only stewards can read it."))
-    return redirect("contributions:call-retribution", call.slug)
