@@ -119,11 +119,12 @@ def _cleaner():
 # never closed: 8,000 of them take 30 s), or recurse once per level of
 # nesting ("- - - - ... x", 800 levels: RecursionError). Such shapes are
 # recognised before rendering and shown as typed; what is left is bounded by
-# a time guard that follows the text's size: about 1 s for a comment or a
-# preview, 9 s for the largest text (a legitimate 1 MB document renders in
-# about 2 s). A save renders while it holds the resource's row lock.
+# a time guard that follows the text's size: about 1 s for a comment, 5 s
+# for the largest text (a 1 MB document renders in about 2 s; a megabyte of
+# one-word list items and table rows would take 10 s). A save renders while
+# it holds the resource's row lock. The live preview passes a shorter guard.
 RENDER_SECONDS_BASE = 1
-RENDER_SECONDS_PER_MB = 8
+RENDER_SECONDS_PER_MB = 4
 # Deeper than this, lists and quotes are not a document any reader could follow.
 MAX_NESTING = 30
 MAX_UNCLOSED_BRACKETS = 500
@@ -181,14 +182,18 @@ def _unformatted(text):
     return f"<pre>{html.escape(text, quote=False)}</pre>"
 
 
-def render_markdown(text):
-    """Markdown -> sanitized HTML. Safe to mark safe; never call it per request."""
+def render_markdown(text, *, seconds=None):
+    """Markdown -> sanitized HTML. Safe to mark safe; never call it per request.
+
+    `seconds` caps the time guard below render_seconds(text) (the preview's).
+    """
     if not text:
         return ""
     if _pathological(text):
         return _unformatted(text)
+    guard = render_seconds(text) if seconds is None else min(seconds, render_seconds(text))
     try:
-        return _within(render_seconds(text), lambda: _cleaner().clean(_converter().convert(text)))
+        return _within(guard, lambda: _cleaner().clean(_converter().convert(text)))
     except (_Overtime, RecursionError):
         # Stopped midway: start the next text with a fresh converter and cleaner.
         _local.md = _local.cleaner = None

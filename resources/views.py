@@ -38,12 +38,17 @@ def _read_only(request, call):
     messages.warning(request, _read_only_reason(call))
 
 
+# A preview is a convenience asked while typing: it gets a second of rendering
+# at most (beyond, the text is shown as typed; the save renders it in full).
+PREVIEW_RENDER_SECONDS = 1
+
+
 def _preview(request):
     """The posted text rendered as it would be saved; None when it is over the size limit."""
     content = editing.normalize(request.POST.get("content", ""))
     if len(content.encode("utf-8", "surrogatepass")) > settings.MAX_CONTENT_BYTES:
         return None
-    return render_markdown(content)
+    return render_markdown(content, seconds=PREVIEW_RENDER_SECONDS)
 
 
 @require_GET
@@ -351,7 +356,7 @@ def version_restore(request, call, resource, number):
 
 
 @require_POST
-@limit_posts("api")
+@limit_posts("preview")
 def markdown_preview(request):
     """The live preview of the editor: the renderer of the save, so what you see is what is kept.
 

@@ -223,4 +223,15 @@ def test_it_renders_lists_nested_as_deep_as_documents_go():
 
 def test_its_time_guard_follows_the_size_of_the_text():
     assert markup.render_seconds("x" * 1_000) < 1.1
-    assert 8 < markup.render_seconds("x" * 1_000_000) < 10
+    assert 4 < markup.render_seconds("x" * 1_000_000) < 6
+
+
+def test_the_preview_gets_a_second_at_most(bob, client, monkeypatch):
+    guards = []
+    real = markup._within
+    monkeypatch.setattr(
+        markup, "_within", lambda seconds, work: guards.append(seconds) or real(seconds, work)
+    )
+    client.force_login(bob)
+    assert client.post("/preview/", {"content": "*x* " * 100_000}).status_code == 200
+    assert guards == [1]
