@@ -589,6 +589,21 @@ def run_save(report, ctx):
     )
 
 
+def hundred_kb_texts():
+    """Two ~100 KB Markdown texts (twenty bench documents end to end) differing in 30 places."""
+    from bench import dataset
+
+    a = "\n".join(dataset.resource_plan(dataset.FULL, i).steps[0].content for i in range(20))
+    lines = a.split("\n")
+    rng = random.Random(30)
+    changed = rng.sample([k for k, line in enumerate(lines) if len(line.split()) > 4], 30)
+    for k in changed:
+        words = lines[k].split(" ")
+        words[rng.randrange(len(words))] = "changé"
+        lines[k] = " ".join(words)
+    return a, "\n".join(lines)
+
+
 def worst_texts():
     """Pairs of ~1 MB texts (the size limit) built to make a word diff work hardest.
 
