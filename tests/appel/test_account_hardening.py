@@ -1,6 +1,7 @@
 """Accounts against an outside attacker: tokens end, logins and resets are limited."""
 
 import threading
+import unicodedata
 
 import pytest
 from django.contrib.auth.tokens import default_token_generator
@@ -8,10 +9,12 @@ from django.core import mail
 from django.db import IntegrityError, connection, connections
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from appel.models import User
+from appel.models import User, username_key
 from tests.conftest import PASSWORD, client_for, make_user
 
 NEW_PASSWORD = "un-tout-autre-mot-de-passe-42"
@@ -198,3 +201,16 @@ def test_concurrent_registrations_of_one_name_make_one_account():
         thread.join(timeout=60)
     assert sorted(codes) == [201] + [400] * 11
     assert User.objects.filter(username_key="dupen").count() == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20))
+def test_username_keys_are_stable_and_blind_to_case_and_width(name):
+    key = username_key(name)
+    assert username_key(key) == key
+    assert username_key(unicodedata.normalize("NFKC", name)) == key
+    if name.isascii():
+        assert username_key(name.swapcase()) == key
+    # Full-width forms of ASCII letters and digits are the same name.
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in name)
+    assert username_key(wide) == key
