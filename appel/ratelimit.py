@@ -27,7 +27,7 @@ DEFAULT_RATES = {
     "password_reset_address": "10/h",  # password reset mails asked, per client address
     "password_reset_email": "3/h",  # password reset mails asked, per e-mail address
     "edit": "30/m",  # saved edits and new resources, per user
-    "preview": "60/m",  # live previews of the editor, per user (each renders up to 1 s)
+    "preview": "60/m",  # live previews of the editor, per user (each renders up to 2 s)
     "review": "30/m",  # reviews, per user
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}

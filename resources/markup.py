@@ -119,11 +119,11 @@ def _cleaner():
 # never closed: 8,000 of them take 30 s), or recurse once per level of
 # nesting ("- - - - ... x", 800 levels: RecursionError). Such shapes are
 # recognised before rendering and shown as typed; what is left is bounded by
-# a time guard that follows the text's size: about 1 s for a comment, 5 s
+# a time guard that follows the text's size: about 2 s for a comment, 6 s
 # for the largest text (a 1 MB document renders in about 2 s; a megabyte of
 # one-word list items and table rows would take 10 s). A save renders while
 # it holds the resource's row lock. The live preview passes a shorter guard.
-RENDER_SECONDS_BASE = 1
+RENDER_SECONDS_BASE = 2
 RENDER_SECONDS_PER_MB = 4
 # Deeper than this, lists and quotes are not a document any reader could follow.
 MAX_NESTING = 30

@@ -38,9 +38,9 @@ def _read_only(request, call):
     messages.warning(request, _read_only_reason(call))
 
 
-# A preview is a convenience asked while typing: it gets a second of rendering
+# A preview is a convenience asked while typing: it gets two seconds of rendering
 # at most (beyond, the text is shown as typed; the save renders it in full).
-PREVIEW_RENDER_SECONDS = 1
+PREVIEW_RENDER_SECONDS = 2
 
 
 def _preview(request):
