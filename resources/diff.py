@@ -34,8 +34,9 @@ _DISPLAY_TOKEN = re.compile(r"\w+|\s+|[^\w\s]+")
 # Windows whose sizes multiply to at most this go to difflib.
 _SMALL_WINDOW = 6_000
 # Work units (roughly, token comparisons) allowed for one diff: a fixed part
-# plus one unit per `_CHARACTERS_PER_UNIT` characters of the two texts. About
-# 0.3 s for 2.4 million units on a 2020 laptop core.
+# plus one unit per `_CHARACTERS_PER_UNIT` characters of the two texts: 1.4
+# million units for two 1 MB texts, spent in 0.3 to 0.8 s on the project's
+# shared 2-core machine (bench key diff_worst_1mb_ms).
 _WORK_FIXED = 400_000
 _CHARACTERS_PER_UNIT = 2
 # Myers keeps one row per edit distance step: a cap on its memory.
