@@ -578,7 +578,7 @@ def run_save(report, ctx):
         authorship.derive(a, authorship.initial(a, author.pk), b, author.pk)
         worst_authorship.append(time.perf_counter() - started)
     # The rest of a save is Markdown rendering, bounded by its time guard
-    # (2 s + 4 s per MB, resources/markup.py): 6 s for the largest text.
+    # (2 s + 4 s per MB, appel/markup.py): 6 s for the largest text.
     report.set("save_worst_ms", ms(max(worst)), "<= 7000 ms", max(worst) <= 7.0, "ms")
     report.set(
         "authorship_worst_ms",

@@ -18,8 +18,9 @@ from hypothesis import strategies as st
 from appel.models import Call, Challenge
 from contributions.models import Review
 from resources.models import ResourceVersion
+from tests.conftest import web_client
 
-from .conftest import api_client, page_client
+from .conftest import api_client
 from .test_url_permissions import TABLE
 
 DEEP_LIST = "[" * 10_000 + "]" * 10_000
@@ -107,7 +108,7 @@ def test_it_saves_deep_lists_through_the_api(roles):
 
 
 def test_it_saves_deep_lists_through_the_pages(roles):
-    author, steward = page_client(roles["author"]), page_client(roles["steward"])
+    author, steward = web_client(roles["author"]), web_client(roles["steward"])
     preview = author.post("/preview/", {"content": DEEP_MARKDOWN})
     assert preview.status_code == 200 and preview.content.decode().startswith("<pre>")
     edit = author.post(
@@ -115,7 +116,7 @@ def test_it_saves_deep_lists_through_the_pages(roles):
         {"title": "Guide", "content": DEEP_MARKDOWN, "base_version": "2"},
     )
     assert edit.status_code == 302
-    review = page_client(roles["reviewer"]).post(
+    review = web_client(roles["reviewer"]).post(
         "/calls/eau/resources/guide/versions/3/review/",
         {"verdict": "comment", "comment": DEEP_MARKDOWN},
     )
