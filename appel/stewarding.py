@@ -203,7 +203,7 @@ def save_call(*, call: Call, actor, changes: dict) -> Call:
     if refused := _NOT_CHANGES.intersection(changes):
         raise ValueError(f"save_call does not change {', '.join(sorted(refused))}")
     stored = _locked(call)
-    if stored.status == Call.Status.ARCHIVED:
+    if changes and stored.status == Call.Status.ARCHIVED:
         raise CallArchived(stored)
     budget_before = (stored.budget_amount, stored.budget_currency)
     for name, value in changes.items():
