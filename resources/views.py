@@ -26,7 +26,14 @@ from django.views.decorators.http import (
 
 from appel.loaders import get_call
 from appel.markup import render_markdown
-from appel.ratelimit import RateLimited, hit, identity, limit_posts, too_many_requests
+from appel.ratelimit import (
+    RateLimited,
+    hit,
+    identity,
+    limit_posts,
+    limit_requests,
+    too_many_requests,
+)
 
 from . import editing, files, links, loaders, pagecache, reading, search
 from .diff import word_diff
@@ -46,6 +53,11 @@ def _read_only(request, call):
     messages.warning(request, _read_only_reason(call))
 
 
+# A preview is a convenience asked while typing: it gets two seconds of rendering
+# at most (beyond, the text is shown as typed; the save renders it in full).
+PREVIEW_RENDER_SECONDS = 2
+
+
 def _preview(request, *, call=None, resource_slug=None):
     """The posted text rendered as it would be saved; None when it is over the size limit.
 
@@ -54,12 +66,13 @@ def _preview(request, *, call=None, resource_slug=None):
     content = editing.normalize(request.POST.get("content", ""))
     if len(content.encode("utf-8", "surrogatepass")) > settings.MAX_CONTENT_BYTES:
         return None
-    if call is None:
-        return render_markdown(content)
-    slug = resource_slug or request.POST.get("slug") or "new"
-    if not slug_re.fullmatch(slug):
-        slug = "new"
-    return render_markdown(content, links=links.CallLinks(call, slug, content))
+    links_of_call = None
+    if call is not None:
+        slug = resource_slug or request.POST.get("slug") or "new"
+        if not slug_re.fullmatch(slug):
+            slug = "new"
+        links_of_call = links.CallLinks(call, slug, content)
+    return render_markdown(content, links=links_of_call, seconds=PREVIEW_RENDER_SECONDS)
 
 
 @require_GET
@@ -377,6 +390,7 @@ def _number(request, key, label, default, errors):
 
 
 @require_GET
+@limit_requests("api")
 def resource_diff(request, call_slug, resource_slug):
     """Two versions word by word; without numbers, the latest against its parent."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
@@ -428,7 +442,7 @@ def version_restore(request, call_slug, resource_slug, number):
 
 
 @require_POST
-@limit_posts("api")
+@limit_posts("preview")
 def markdown_preview(request):
     """The live preview of the editor: the renderer of the save, so what you see is what is kept.
 
