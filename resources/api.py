@@ -20,12 +20,13 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
+from appel.parsers import JSONParser
 
 from . import editing, files, links, loaders, reading, search, slots
 from .models import FileRevision, Resource, ResourceVersion
@@ -468,6 +469,7 @@ class FileList(WriteMixin, generics.GenericAPIView):
 
     serializer_class = FileRevisionSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
+    # Multipart for the file; JSON still parsed (depth-limited) so that it gets a clear 400.
     parser_classes = [MultiPartParser, FormParser, JSONParser]
     throttle_scope = "upload"
     # The body is a file: its own limit (settings.FILE_MAX_BYTES) plus room for the form.
