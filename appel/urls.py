@@ -40,7 +40,11 @@ api_patterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
 ]
 
-handler404 = "appel.views.page_not_found"
+# The site's own error pages, in the layout and the reader's language; JSON under /api/.
+handler400 = "appel.errors.bad_request"
+handler403 = "appel.errors.permission_denied"
+handler404 = "appel.errors.page_not_found"
+handler500 = "appel.errors.server_error"
 
 urlpatterns = [
     path("", include((appel_patterns, "appel"))),

@@ -12,12 +12,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views import defaults
 from django.views.decorators.http import require_POST
 
 from . import audit, ratelimit
@@ -260,10 +258,3 @@ def user_detail(request, username):
     profile_user = get_object_or_404(User, username=username, is_active=True)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
-
-
-def page_not_found(request, exception):
-    """API clients get the API's JSON error shape even for a path no route knows."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)

@@ -57,7 +57,7 @@ def test_it_explains_why_others_cannot_review(request, client, draft, other_call
     client.force_login(request.getfixturevalue(who))
     html = client.get(page(2)).content.decode()
     assert 'name="verdict"' not in html
-    assert "Only the reviewers and stewards" in html
+    assert "Only the reviewers and funders" in html
     response = client.post(page(2), {"verdict": "approve"})
     assert response.status_code == 403
     assert not draft.reviews.exists()
