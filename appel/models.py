@@ -340,3 +340,52 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target}"
+
+
+class SitePage(models.Model):
+    """A page of the site itself (legal notice, personal data, accessibility), in both languages.
+
+    Staff edit them in the admin: their wording belongs to the operator (a
+    public funder must publish its own legal notice), not to the code. A data
+    migration writes sensible defaults in French and English.
+    """
+
+    class Key(models.TextChoices):
+        LEGAL = "mentions-legales", _("Legal notice")
+        PRIVACY = "donnees-personnelles", _("Personal data")
+        ACCESSIBILITY = "accessibilite", _("Accessibility")
+
+    key = models.SlugField(_("page"), max_length=40, unique=True, choices=Key)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    content_fr = models.TextField(
+        _("text (French)"), max_length=MAX_DESCRIPTION_CHARS, help_text=_("Markdown.")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    content_en = models.TextField(
+        _("text (English)"), max_length=MAX_DESCRIPTION_CHARS, help_text=_("Markdown.")
+    )
+    html_fr = models.TextField(editable=False, blank=True)
+    html_en = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.get_key_display()
+
+    def save(self, *args, **kwargs):
+        self.html_fr = render_markdown(self.content_fr)
+        self.html_en = render_markdown(self.content_en)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("appel:site-page", args=[self.key])
+
+    def in_language(self, language):
+        """(title, html) in `language`, French for any other language (the site's first)."""
+        if language == "en":
+            return self.title_en, self.html_en
+        return self.title_fr, self.html_fr

@@ -14,13 +14,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
-from .models import Call, Challenge, Membership, User
+from .models import Call, Challenge, Membership, SitePage, User
 from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
 
 AUDIT_PAGE_SIZE = 100
@@ -258,3 +258,10 @@ def user_detail(request, username):
     profile_user = get_object_or_404(User, username=username, is_active=True)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
+
+
+def site_page(request, key):
+    """Legal notice, personal data, accessibility: in the reader's language."""
+    page = get_object_or_404(SitePage, key=key)
+    title, html = page.in_language(get_language())
+    return render(request, "appel/site_page.html", {"page": page, "title": title, "html": html})

@@ -73,6 +73,7 @@ TABLE = {
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "appel:site-page": {"kwargs": {"key": "donnees-personnelles"}, "get": every(200)},
     "login": {"kwargs": {}, "get": every(200)},
     "logout": {"kwargs": {}, "get": every(405), "post": every(302)},
     "password_change": {"kwargs": {}, "get": LOGGED_IN_ONLY},
