@@ -328,6 +328,16 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(_("action"), max_length=40, choices=Action)
+    # The person the action is about (a member added, removed, given a role):
+    # a key, not a name, so the log shows their name as it reads today.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about"),
+    )
     target = models.CharField(_("target"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)

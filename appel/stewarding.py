@@ -69,7 +69,12 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
     if membership is None:
         membership = Membership.objects.create(call=call, user=user, role=role)
         audit.record(
-            call=call, actor=actor, action=audit.Action.MEMBER_ADDED, target=user, role=role
+            call=call,
+            actor=actor,
+            action=audit.Action.MEMBER_ADDED,
+            subject=user,
+            target=user,
+            role=role,
         )
         return membership, True
     if membership.role != role:
@@ -81,6 +86,7 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
             call=call,
             actor=actor,
             action=audit.Action.ROLE_CHANGED,
+            subject=user,
             target=user,
             before=before,
             after=role,
@@ -106,6 +112,7 @@ def remove_member(*, call: Call, user: User, actor=None) -> None:
         call=call,
         actor=actor,
         action=audit.Action.MEMBER_REMOVED,
+        subject=user,
         target=user,
         role=membership.role,
     )

@@ -191,10 +191,27 @@ def member_remove(request, slug, username):
 
 @login_required
 def call_audit(request, slug):
-    """The call's privileged actions, for its stewards: who changed what, and when."""
+    """The call's privileged actions, for its stewards: who did what, and when, in words.
+
+    `?action=` (a code) and `?actor=` (a username) narrow the list.
+    """
     call = _call_for_steward(request, slug)
-    page = Paginator(audit.for_call(call), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "appel/audit_log.html", {"call": call, "page": page})
+    action = request.GET.get("action", "")
+    actor = request.GET.get("actor", "").strip()
+    entries = audit.for_call(call, action=action, actor=actor)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.sentence = audit.describe(entry)
+    ctx = {
+        "call": call,
+        "page": page,
+        "actions": audit.Action.choices,
+        "action": action,
+        "actor": actor,
+        "people": [m.user for m in call.memberships.all()],
+        "filtered": bool(action or actor),
+    }
+    return render(request, "appel/audit_log.html", ctx)
 
 
 class LoginView(auth_views.LoginView):

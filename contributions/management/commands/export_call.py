@@ -31,6 +31,7 @@ def call_querysets(call):
     user_ids |= set(reviews.values_list("reviewer", flat=True))
     user_ids |= set(Retribution.objects.filter(call=call).values_list("published_by", flat=True))
     user_ids |= set(audit.values_list("actor", flat=True))
+    user_ids |= set(audit.values_list("subject", flat=True))
     for runs in versions.values_list("authorship", flat=True).iterator():
         user_ids.update(user_id for user_id, _count in runs)
     user_ids.discard(None)
