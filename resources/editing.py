@@ -323,8 +323,8 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
     version = _save_version(
         resource=resource,
         author=author,
-        # Stored data, not interface text: the same words whatever the editor's language.
-        comment=f"Restored version {number}",
+        # No words: `restored_from` is the note, rendered in each reader's language.
+        comment="",
         parent=latest,
         runs=old.authorship,
         restored_from=number,
