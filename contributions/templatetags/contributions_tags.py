@@ -5,6 +5,7 @@ asks for its data here: appel never imports contributions.
 """
 
 from django import template
+from django.urls import reverse
 
 from contributions import attribution, reviewing
 
@@ -24,3 +25,22 @@ def may_see_retribution(call, user):
     A link that would answer 403 is not shown (stewards always; others once published).
     """
     return attribution.may_see_retribution(call, user)
+
+
+@register.simple_tag
+def to_review(user):
+    """`{% to_review user as waiting %}`: {"total", "calls", "url"} for the header, or None.
+
+    None for anyone who reviews no running call. Cached per person for a few
+    seconds (reviewing.waiting_for_cached), so most pages cost no query.
+    """
+    if not user.is_authenticated:
+        return None
+    calls = reviewing.waiting_for_cached(user)
+    if not calls:
+        return None
+    if len(calls) == 1:
+        url = reverse("contributions:review-queue", args=[calls[0]["slug"]])
+    else:
+        url = reverse("appel:profile") + "#to-review"
+    return {"total": sum(c["count"] for c in calls), "calls": calls, "url": url}
