@@ -303,6 +303,14 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} ({self.role}) @ {self.call}"
 
+    @staticmethod
+    def waiting_cache_key(user_id):
+        """Where the header's "To review (N)" of a person is kept (contributions/reviewing.py).
+
+        Here so that appel/stewarding.py can forget it when that person's roles change.
+        """
+        return f"to-review:{user_id}"
+
 
 class AuditEntry(models.Model):
     """One privileged action, kept so that stewards and admins can see who did what.

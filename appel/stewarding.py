@@ -9,6 +9,7 @@ instant cannot leave the call orphaned.
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -41,11 +42,17 @@ def launch_call(*, call: Call, funder: User) -> Call:
     except IntegrityError:  # the same slug, taken an instant ago (a double submit)
         raise ValidationError({"slug": _("Another call took this slug a moment ago.")}) from None
     Membership.objects.create(call=call, user=funder, role=Membership.Role.STEWARD)
+    _roles_changed(funder)
     return call
 
 
 def _lock(call):
     Call.objects.select_for_update().filter(pk=call.pk).exists()
+
+
+def _roles_changed(user):
+    """Their header's review count was computed for their former roles."""
+    transaction.on_commit(lambda: cache.delete(Membership.waiting_cache_key(user.pk)))
 
 
 def _is_last_steward(call, membership):
@@ -68,6 +75,7 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
     membership = Membership.objects.filter(call=call, user=user).first()
     if membership is None:
         membership = Membership.objects.create(call=call, user=user, role=role)
+        _roles_changed(user)
         audit.record(
             call=call,
             actor=actor,
@@ -82,6 +90,7 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
             raise LastSteward(call)
         before, membership.role = membership.role, role
         membership.save(update_fields=["role"])
+        _roles_changed(user)
         audit.record(
             call=call,
             actor=actor,
@@ -108,6 +117,7 @@ def remove_member(*, call: Call, user: User, actor=None) -> None:
     if _is_last_steward(call, membership):
         raise LastSteward(call)
     membership.delete()
+    _roles_changed(user)
     audit.record(
         call=call,
         actor=actor,

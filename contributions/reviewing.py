@@ -282,27 +282,26 @@ def waiting_for(user) -> list[dict]:
     return list(rows)
 
 
-# The header asks on every page: a count may lag this long behind (a review
-# recorded by the person refreshes theirs at once).
+# The header asks on every page. A reviewer's count may lag this long behind
+# others' edits (their own review refreshes it at once); someone who reviews
+# nothing keeps their empty answer longer: role changes forget it
+# (appel/stewarding.py), and signing in computes it (apps.py).
 WAITING_SECONDS = 30
+NOTHING_SECONDS = 3600
 
 
-def _waiting_key(user_id):
-    return f"to-review:{user_id}"
-
-
-def waiting_for_cached(user) -> list[dict]:
-    """`waiting_for`, kept a few seconds per person: most pages then cost no query."""
-    key = _waiting_key(user.pk)
-    calls = cache.get(key)
+def waiting_for_cached(user, *, refresh=False) -> list[dict]:
+    """`waiting_for`, kept per person: most pages cost no query, a non-reviewer's none."""
+    key = Membership.waiting_cache_key(user.pk)
+    calls = None if refresh else cache.get(key)
     if calls is None:
         calls = waiting_for(user)
-        cache.set(key, calls, WAITING_SECONDS)
+        cache.set(key, calls, WAITING_SECONDS if calls else NOTHING_SECONDS)
     return calls
 
 
 def forget_waiting(user) -> None:
-    cache.delete(_waiting_key(user.pk))
+    cache.delete(Membership.waiting_cache_key(user.pk))
 
 
 def next_in_queue(*, call: Call, user, after: Resource) -> Resource | None:

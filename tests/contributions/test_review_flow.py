@@ -47,18 +47,31 @@ def _count_queries(queries):
     return [q["sql"] for q in queries if '"appel_membership"."role" IN' in q["sql"]]
 
 
-def test_the_header_counts_once_then_reads_the_cache(waiting, charlie, rita):
+def test_the_header_counts_at_sign_in_not_on_pages(waiting, charlie, rita):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     for user in (charlie, rita):
-        client = _client(user)
-        with CaptureQueriesContext(connection) as first:
+        client = Client()
+        with CaptureQueriesContext(connection) as signing_in:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as pages:
             client.get("/")
-        with CaptureQueriesContext(connection) as second:
-            client.get("/")
-        assert len(_count_queries(first.captured_queries)) == 1
-        assert _count_queries(second.captured_queries) == []
+            client.get("/calls/eau/")
+        assert len(_count_queries(signing_in.captured_queries)) == 1
+        assert _count_queries(pages.captured_queries) == []
+
+
+def test_a_new_role_shows_in_the_header_at_once(
+    waiting, charlie, alice, django_capture_on_commit_callbacks
+):
+    from appel.stewarding import set_member
+
+    client = _client(charlie)
+    assert "to-review" not in client.get("/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        set_member(call=waiting["guide"].call, user=charlie, role="reviewer", actor=alice)
+    assert "To review (3)" in client.get("/").content.decode()
 
 
 def test_several_calls_lead_to_the_profile_list(waiting, rita, other_call):
@@ -71,11 +84,14 @@ def test_several_calls_lead_to_the_profile_list(waiting, rita, other_call):
     assert 'href="/calls/eau/reviews/"' in profile and 'href="/calls/mobilite/reviews/"' in profile
 
 
-def test_a_review_takes_the_reviewer_to_the_next_one_waiting(waiting, rita):
+def test_a_review_takes_the_reviewer_to_the_next_one_waiting(
+    waiting, rita, django_capture_on_commit_callbacks
+):
     client = _client(rita)
-    response = client.post(
-        "/calls/eau/resources/guide/versions/1/review/", {"verdict": "approve", "comment": ""}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/calls/eau/resources/guide/versions/1/review/", {"verdict": "approve", "comment": ""}
+        )
     assert response["Location"] == "/calls/eau/resources/carte/versions/1/review/"
     page = client.get(response["Location"]).content.decode()
     assert "Your review of version 1 of “Guide” is recorded. Next in the queue: “Carte”." in page
