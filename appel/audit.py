@@ -139,6 +139,9 @@ def describe(entry):
     elif action == Action.RETRIBUTION_WITHDRAWN:
         template = _("%(actor)s withdrew the retribution")
         args = {}
+    elif action == Action.ACCOUNT_DELETED:
+        template = _("%(actor)s deleted their account")
+        args = {}
     else:
         template = _("%(actor)s: %(action)s")
         args = {"action": entry.get_action_display()}

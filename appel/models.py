@@ -34,10 +34,22 @@ def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # Set when the person deleted their account and chose that their credits no
+    # longer name them (contributions/personal_data.py): "former contributor no. N".
+    former_number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
+    deleted_at = models.DateTimeField(
+        _("account deleted at"), null=True, blank=True, editable=False
+    )
 
     @property
     def name(self):
-        """What pages and credits show: the display name, else the username."""
+        """What pages and credits show: the display name, else the username.
+
+        A deleted account credited without its name reads "ancien contributeur
+        n°N" / "former contributor no. N", in the reader's language.
+        """
+        if self.former_number is not None:
+            return _("former contributor no. %(n)s") % {"n": self.former_number}
         return self.display_name or self.username
 
     @property
@@ -328,6 +340,7 @@ class AuditEntry(models.Model):
         VERSION_RESTORED = "version_restored", _("Version restored")
         RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
         RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
@@ -407,3 +420,27 @@ class SitePage(models.Model):
         if language == "en":
             return self.title_en, self.html_en
         return self.title_fr, self.html_fr
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a person, so they can see it and end it from their profile.
+
+    Written when someone signs in and removed when they sign out
+    (appel/sessions.py); the session itself lives in the session engine.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-in session")
+        verbose_name_plural = _("sign-in sessions")
+
+    def __str__(self):
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -30,6 +30,7 @@ appel_patterns = [
     ),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/sessions/<int:pk>/end/", views.session_end, name="session-end"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
     path("pages/<slug:key>/", views.site_page, name="site-page"),
 ]

@@ -6,19 +6,20 @@ write to appel/stewarding.py, which the API calls too.
 """
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import audit, ratelimit
+from . import audit, ratelimit, sessions
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .models import Call, Challenge, Membership, SitePage, User
 from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
@@ -263,16 +264,39 @@ def profile(request):
             return redirect("appel:profile")
     else:
         form = ProfileForm(instance=request.user)
+    sessions.remember(request, request.user)
     ctx = {
         "profile_user": request.user,
         "memberships": _memberships(request.user, request.user),
         "form": form,
+        "sessions": sessions.sessions_of(request.user),
+        "current_session": request.session.session_key,
     }
     return render(request, "appel/user_profile.html", ctx)
 
 
+@login_required
+@require_POST
+def session_end(request, pk):
+    """Sign one browser out; ending the current one is signing out here."""
+    current = sessions.sessions_of(request.user).filter(
+        pk=pk, session_key=request.session.session_key
+    )
+    if current.exists():
+        logout(request)
+        messages.success(request, _("You are signed out of this browser."))
+        return redirect("appel:home")
+    if sessions.end_session(user=request.user, session_id=pk):
+        messages.success(request, _("That session is ended: the browser is signed out."))
+    else:
+        messages.info(request, _("That session had already ended."))
+    return redirect(reverse("appel:profile") + "#sessions")
+
+
 def user_detail(request, username):
-    profile_user = get_object_or_404(User, username=username, is_active=True)
+    # A deleted account's page stays: its contributions are still credited to it.
+    people = User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False))
+    profile_user = get_object_or_404(people, username=username)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
 

@@ -35,4 +35,13 @@ credit_patterns = [
     path("calls/<slug:call>/retribution/", credits.call_retribution, name="call-retribution"),
 ]
 
-urlpatterns = [*review_patterns, *credit_patterns]
+# --- A person's own data ---
+# isort: split
+from .views import account  # noqa: E402
+
+account_patterns = [
+    path("accounts/profile/data.json", account.account_data, name="account-data"),
+    path("accounts/delete/", account.account_delete, name="account-delete"),
+]
+
+urlpatterns = [*review_patterns, *credit_patterns, *account_patterns]
