@@ -73,3 +73,12 @@ def test_a_person_who_typed_those_words_keeps_them(resource, charlie):
     migration.to_codes(django_apps, None)
     version.refresh_from_db()
     assert version.comment == "Restored version 1, on purpose"
+
+
+def test_the_byline_and_the_credit_panel_use_the_same_words(resource, charlie):
+    editing.edit_resource(resource=resource, author=charlie, content="Autre.\n", base_version=1)
+    html = Client(headers={"accept-language": "fr"}).get(resource.get_absolute_url()).content
+    html = html.decode()
+    assert "Version 2, dernière modification par Charlie" in html
+    assert "Dernière modification par Charlie" in html
+    assert "Auteurs de la version 2" in html
