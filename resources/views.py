@@ -375,6 +375,7 @@ def resource_diff(request, call, resource):
         # What was typed, shown back in the form next to the error.
         "raw_from": request.GET.get("from", ""),
         "raw_to": request.GET.get("to", ""),
+        "side_by_side": request.GET.get("view") == "side",
     }
     if errors:
         return render(request, "resources/resource_diff.html", ctx, status=400)
