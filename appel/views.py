@@ -12,6 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_POST
 from . import audit, ratelimit, sessions
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .models import Call, Challenge, Membership, SitePage, User
+from .sitepages import DEFAULTS
 from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
 
 AUDIT_PAGE_SIZE = 100
@@ -303,6 +305,9 @@ def user_detail(request, username):
 
 def site_page(request, key):
     """Legal notice, personal data, accessibility: in the reader's language."""
-    page = get_object_or_404(SitePage, key=key)
+    if key not in SitePage.Key.values:
+        raise Http404(_("This page does not exist."))
+    # Written by a migration; written again here if it went missing.
+    page, _created = SitePage.objects.get_or_create(key=key, defaults=DEFAULTS[key])
     title, html = page.in_language(get_language())
     return render(request, "appel/site_page.html", {"page": page, "title": title, "html": html})

@@ -61,3 +61,9 @@ def test_staff_edit_a_page_in_the_admin_and_it_is_rendered_safely(admin_client):
 
 def test_an_unknown_page_is_404(db):
     assert _get("/pages/nothing/", "fr").status_code == 404
+
+
+def test_a_missing_page_is_written_again_from_its_defaults(db):
+    SitePage.objects.all().delete()
+    assert "<h1>Accessibilité</h1>" in _get("/pages/accessibilite/", "fr").content.decode()
+    assert SitePage.objects.filter(key="accessibilite").exists()
