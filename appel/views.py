@@ -51,7 +51,9 @@ def _calls(request):
 def _call_for_steward(request, slug):
     call = get_object_or_404(_calls(request), slug=slug)
     if not call.is_steward(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the funders of the call “%(title)s” manage it.") % {"title": call.title}
+        )
     return call
 
 
@@ -89,7 +91,9 @@ def call_detail(request, slug):
 @login_required
 def call_create(request):
     if not request.user.has_perm("appel.add_call"):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only funders launch calls: the site's team can make your account a funder's.")
+        )
     form = CallForm(request.POST) if _is_post(request) else CallForm()
     if form.is_valid():
         try:

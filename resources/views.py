@@ -420,7 +420,7 @@ def markdown_preview(request):
     fragment the editor script puts in place.
     """
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        raise PermissionDenied(_("Log in to preview a text."))
     html = _preview(request)
     if html is None:
         return HttpResponse(

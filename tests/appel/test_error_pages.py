@@ -188,3 +188,21 @@ def test_a_permission_denied_without_a_message_still_explains(rf, bob):
     response = errors.permission_denied(request, PermissionDenied())
     assert response.status_code == 403
     assert "You cannot open this page" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/calls/new/", "Seuls les financeurs lancent des appels"),
+        (
+            "/calls/eau/members/",
+            "Seuls les financeurs de l’appel « Eau et territoires » le gèrent.",
+        ),
+    ],
+)
+def test_a_contributor_is_told_why_in_french(call, bob, path, words):
+    client = _client("fr")
+    client.force_login(bob)
+    response = client.get(path)
+    assert response.status_code == 403
+    assert words in response.content.decode()
