@@ -14,7 +14,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
-from .models import Call, Membership
+from .loaders import visible_calls
+from .models import Membership
 
 logger = logging.getLogger(__name__)
 
@@ -34,11 +35,12 @@ def _is_api(request):
 def _call_of(request):
     """The call the failed address belongs to, when the visitor may see it (one query)."""
     match = getattr(request, "resolver_match", None)
-    slug = match and (match.kwargs.get("call") or match.kwargs.get("slug"))
+    # Pages of a call name it `slug` (appel) or `call_slug` (resources, contributions).
+    slug = match and (match.kwargs.get("call_slug") or match.kwargs.get("slug"))
     if not isinstance(slug, str):
         return None
     stewards = Membership.objects.filter(role=Membership.Role.STEWARD).select_related("user")
-    calls = Call.objects.visible_to(request.user).prefetch_related(
+    calls = visible_calls(request.user).prefetch_related(
         Prefetch("memberships", queryset=stewards, to_attr="steward_memberships")
     )
     return calls.filter(slug=slug).first()

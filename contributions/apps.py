@@ -9,6 +9,9 @@ class ContributionsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
+        from . import slots
+
+        slots.connect()  # the panels contributions fills on appel's and resources' pages
         user_logged_in.connect(_count_waiting, dispatch_uid="contributions-count-waiting")
 
 

@@ -1,26 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import account, credits, review
 
 app_name = "contributions"
 
-# --- Review (engineer C) ---
-# isort: split
-from .views import review  # noqa: E402
+_resource = "calls/<slug:call_slug>/resources/<slug:resource_slug>/"
 
-review_patterns = [
-    path("calls/<slug:call>/reviews/", review.review_queue, name="review-queue"),
+urlpatterns = [
+    path("calls/<slug:call_slug>/reviews/", review.review_queue, name="review-queue"),
     path(
-        "calls/<slug:call>/resources/<slug:resource>/versions/<int:number>/review/",
+        f"{_resource}versions/<int:number>/review/",
         review.version_review,
         name="version-review",
     ),
-]
-
-# --- Attribution, reuse, export, retribution (engineer D) ---
-# isort: split
-from .views import credits  # noqa: E402
-
-_resource = "calls/<slug:call>/resources/<slug:resource>/"
-credit_patterns = [
     path(f"{_resource}attribution/", credits.resource_attribution, name="resource-attribution"),
     path(
         f"{_resource}versions/<int:number>/authors/",
@@ -31,17 +23,9 @@ credit_patterns = [
     path(f"{_resource}cite.cff", credits.resource_cite_cff, name="resource-cite-cff"),
     path(f"{_resource}cite.bib", credits.resource_cite_bib, name="resource-cite-bib"),
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
-    path("calls/<slug:call>/export/", credits.call_export, name="call-export"),
-    path("calls/<slug:call>/retribution/", credits.call_retribution, name="call-retribution"),
-]
-
-# --- A person's own data ---
-# isort: split
-from .views import account  # noqa: E402
-
-account_patterns = [
+    path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
+    path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
+    # A person's own data
     path("accounts/profile/data.json", account.account_data, name="account-data"),
     path("accounts/delete/", account.account_delete, name="account-delete"),
 ]
-
-urlpatterns = [*review_patterns, *credit_patterns, *account_patterns]

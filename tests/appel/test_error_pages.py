@@ -10,7 +10,7 @@ from django.test import Client, override_settings
 from django.urls import path
 
 from appel import errors
-from appel.urls import urlpatterns as site_patterns
+from config.urls import urlpatterns as site_patterns
 from tests.conftest import PASSWORD
 
 
