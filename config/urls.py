@@ -35,6 +35,7 @@ appel_patterns = [
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/sessions/<int:pk>/end/", views.session_end, name="session-end"),
+    path("accounts/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
     path("pages/<slug:key>/", views.site_page, name="site-page"),
 ]
@@ -56,6 +57,8 @@ urlpatterns = [
     path("", include((appel_patterns, "appel"))),
     # Before Django's own, so that logins go through the rate limits.
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("admin/login/", views.admin_login),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("resources.urls")),
     path("", include("contributions.urls")),

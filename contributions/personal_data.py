@@ -138,7 +138,8 @@ def delete_account(*, user: User, keep_name: bool) -> User:
             ) from None
     audit.record(call=None, actor=user, action=audit.Action.ACCOUNT_DELETED, kept_name=keep_name)
     sessions.end_all_sessions(user)
-    Token.objects.filter(user=user).delete()
+    # Sessions from before the list was kept too: their signature no longer holds.
+    user.sign_out_everywhere()
     user.email = ""
     user.first_name = user.last_name = ""
     user.set_unusable_password()

@@ -68,3 +68,10 @@ def test_a_forwarded_address_that_is_no_address_is_not_stored(bob, settings):
     client = Client(HTTP_X_FORWARDED_FOR="not-an-address", REMOTE_ADDR="192.0.2.7")
     client.post("/accounts/login/", {"username": "bob", "password": PASSWORD})
     assert UserSession.objects.get(user=bob).ip_address is None
+
+
+def test_signing_out_everywhere_empties_the_list(two_browsers, bob):
+    laptop, office = two_browsers
+    laptop.post("/accounts/sign-out-everywhere/")
+    assert not UserSession.objects.filter(user=bob).exists()
+    assert office.get("/accounts/profile/").status_code == 302
