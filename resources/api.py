@@ -36,6 +36,8 @@ from .models import FileRevision, Resource, ResourceVersion
 
 class VersionSummarySerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A restore's note ("Restored version 2") in the language the client asks for.
+    comment = serializers.CharField(source="display_comment", read_only=True)
 
     class Meta:
         model = ResourceVersion

@@ -76,6 +76,19 @@ MAX_COMMENT_CHARS = 500
 RESERVED_SLUGS = frozenset({"new"})
 
 
+# The lines that frame each side of a clashing passage in a conflict's
+# merged draft (resources/conflicts.py), as git writes them.
+START, MIDDLE, END = "<<<<<<<", "=======", ">>>>>>>"
+
+
+def has_conflict_markers(text):
+    """A merged draft whose clashes are not all settled still holds a start and an end line."""
+    lines = text.splitlines()
+    return any(line.startswith(START) for line in lines) and any(
+        line.startswith(END) for line in lines
+    )
+
+
 def normalize(text):
     """Browsers send CRLF from textareas; store one kind of line end only."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -103,6 +116,14 @@ def _check_text(*, content, title):
     errors = {}
     if "\x00" in content:
         errors["content"] = [_("The text contains a NUL character, which cannot be stored.")]
+    elif has_conflict_markers(content):
+        errors["content"] = [
+            _(
+                "The text still holds passages marked “%(start)s” … “%(end)s”: for each, keep "
+                "the side you want (or both, rewritten), delete the marker lines, then save."
+            )
+            % {"start": START, "end": END}
+        ]
     if not title.strip():
         errors["title"] = [_("A title is required.")]
     elif "\x00" in title:
@@ -364,8 +385,8 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
     version = _save_version(
         resource=resource,
         author=author,
-        # Stored data, not interface text: the same words whatever the editor's language.
-        comment=f"Restored version {number}",
+        # No words: `restored_from` is the note, rendered in each reader's language.
+        comment="",
         parent=latest,
         word_authors=old.authorship,
         restored_from=number,

@@ -171,6 +171,26 @@ class ResourceVersion(models.Model):
             args=[self.resource.call.slug, self.resource.slug, self.number],
         )
 
+    @property
+    def system_note(self):
+        """What the system says of this version, in the reader's language.
+
+        Stored as codes (`restored_from`, `merged`), never as words, so that a
+        French reader never meets "Restored version 2".
+        """
+        if self.restored_from:
+            return _("Restored version %(n)s") % {"n": self.restored_from}
+        if self.merged:
+            return _("Merged with changes saved meanwhile")
+        return ""
+
+    @property
+    def display_comment(self):
+        """The editor's summary; for a restore without one, the system's note."""
+        if self.comment or not self.restored_from:
+            return self.comment
+        return self.system_note
+
     @cached_property
     def content(self):
         """The Markdown of this version, read from its reversion snapshot (one query)."""

@@ -35,8 +35,7 @@ from appel.ratelimit import (
     too_many_requests,
 )
 
-from . import editing, files, links, loaders, pagecache, reading, search
-from .diff import word_diff
+from . import conflicts, editing, files, links, loaders, pagecache, reading, search
 from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
 
 LIST_PAGE_SIZE = 50
@@ -186,17 +185,28 @@ def _resource_page_parts(request, call_slug, resource_slug):
     }
 
 
-def _conflict_page(request, resource, conflict, comment):
-    """The editor's own text kept, the newer one shown beside it, and how they differ.
+def _conflict_page(request, resource, conflict, *, comment, base_version):
+    """Three ways on from a conflict: keep my text, take theirs, or edit a merged draft.
 
-    The form now starts from the latest version, so saving the merged text
-    is accepted as a normal edit.
+    The editor's text is kept in every one of them (in the resolution forms,
+    in the draft, and as sent); the draft starts from the latest version, so
+    saving it is accepted as a normal edit once its clashes are settled.
     """
     latest = conflict.latest
+    base = loaders.get_version(resource, base_version)
+    reading.load_contents([base, latest])
+    text, clashes = conflicts.draft(
+        base.content,
+        latest.content,
+        conflict.content,
+        theirs_label=_("version %(n)s by %(name)s")
+        % {"n": latest.number, "name": latest.author.name},
+        mine_label=_("your text"),
+    )
     form = ResourceEditForm(
         initial={
             "title": conflict.title,
-            "content": conflict.content,
+            "content": text,
             "comment": comment,
             "base_version": latest.number,
         }
@@ -207,9 +217,50 @@ def _conflict_page(request, resource, conflict, comment):
         "form": form,
         "conflict": conflict,
         "latest": latest,
-        "changes": word_diff(latest.content, conflict.content),
+        "base_number": base_version,
+        "clashes": clashes,
+        "mine": conflict.content,
+        "comment": comment,
+        "markers": (editing.START, editing.MIDDLE, editing.END),
     }
     return render(request, "resources/resource_edit.html", ctx, status=409)
+
+
+def _resolve(request, resource):
+    """ "Keep my text" or "Take theirs", posted from the conflict page."""
+    data = request.POST
+    ctx = {"resource": resource, "call": resource.call}
+    try:
+        base_version, latest_version = (
+            int(data.get("base_version")),
+            int(data.get("latest_version")),
+        )
+    except (TypeError, ValueError):
+        base_version = latest_version = None
+    try:
+        if base_version is None:
+            raise ValidationError(_("The versions of this conflict are not valid: edit again."))
+        result = conflicts.resolve_conflict(
+            resource=resource,
+            author=request.user,
+            content=data.get("content", ""),
+            title=data.get("title"),
+            comment=data.get("comment", ""),
+            base_version=base_version,
+            latest_version=latest_version,
+            side=data.get("resolution"),
+        )
+    except editing.EditConflict as conflict:
+        return _conflict_page(
+            request, resource, conflict, comment=data.get("comment", ""), base_version=base_version
+        )
+    except (editing.CallNotOpen, editing.ContentTooLarge, ValidationError) as error:
+        # Nothing typed is lost: the text as sent comes back in the editor.
+        form = ResourceEditForm({**data.dict(), "base_version": latest_version or ""})
+        form.is_valid()
+        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        return render(request, "resources/resource_edit.html", {**ctx, "form": form}, status=400)
+    return _after_edit(request, resource, result)
 
 
 @require_http_methods(["GET", "POST"])
@@ -217,10 +268,14 @@ def _conflict_page(request, resource, conflict, comment):
 @limit_posts("edit")
 def resource_edit(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug, with_content=True)
-    if not resource.call.is_open:
+    if not resource.call.is_open and request.method == "GET":
         _read_only(request, resource.call)
         return redirect(resource)
+    # A POST goes on even to a call closed meanwhile: editing refuses it, and
+    # the page gives the text back with the reason.
     latest = resource.latest_version
+    if request.POST.get("resolution") in (conflicts.MINE, conflicts.THEIRS):
+        return _resolve(request, resource)
     preview, previewing = None, "preview" in request.POST
     uploading = "upload" in request.POST
     upload_form = FileUploadForm(request.POST or None, request.FILES or None, resource=resource)
@@ -260,10 +315,16 @@ def resource_edit(request, call_slug, resource_slug):
                     comment=data["comment"],
                 )
             except editing.EditConflict as conflict:
-                return _conflict_page(request, resource, conflict, data["comment"])
-            except editing.CallNotOpen:
-                _read_only(request, resource.call)
-                return redirect(resource)
+                return _conflict_page(
+                    request,
+                    resource,
+                    conflict,
+                    comment=data["comment"],
+                    base_version=data["base_version"],
+                )
+            except editing.CallNotOpen as error:
+                # Closed while they typed: the text stays in the form, with why.
+                form.add_error(None, str(error))
             except editing.ContentTooLarge as error:
                 form.add_error("content", str(error))
             except ValidationError as error:
@@ -406,6 +467,7 @@ def resource_diff(request, call_slug, resource_slug):
         # What was typed, shown back in the form next to the error.
         "raw_from": request.GET.get("from", ""),
         "raw_to": request.GET.get("to", ""),
+        "side_by_side": request.GET.get("view") == "side",
     }
     if errors:
         return render(request, "resources/resource_diff.html", ctx, status=400)
@@ -450,7 +512,7 @@ def markdown_preview(request):
     fragment the editor script puts in place.
     """
     if not request.user.is_authenticated:
-        raise PermissionDenied
+        raise PermissionDenied(_("Log in to preview a text."))
     call = resource_slug = None
     call_slug, slug = request.POST.get("call", ""), request.POST.get("resource", "")
     if slug_re.fullmatch(call_slug):

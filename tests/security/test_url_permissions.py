@@ -80,7 +80,14 @@ TABLE = {
     },
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    # Ends only one's own sessions: another's number is "already ended".
+    "appel:session-end": {
+        "kwargs": {"pk": 1},
+        "get": rule(405, anonymous=302),
+        "post": rule(302),
+    },
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "appel:site-page": {"kwargs": {"key": "donnees-personnelles"}, "get": every(200)},
     "appel:sign-out-everywhere": {
         "kwargs": {},
         "get": rule(405, anonymous=302),
@@ -140,6 +147,14 @@ TABLE = {
         "get": rule(403, steward=200),
         "post": rule(403, anonymous=302, steward=302),
         "post_data": {"action": "publish"},
+    },
+    # A person's own data
+    "contributions:account-data": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    "contributions:account-delete": {
+        "kwargs": {},
+        "get": LOGGED_IN_ONLY,
+        # Without a choice and a password: the form again, nothing deleted.
+        "post": LOGGED_IN_ONLY,
     },
     # API: accounts
     "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},

@@ -33,6 +33,7 @@ def call_querysets(call):
     user_ids |= set(audit.values_list("actor", flat=True))
     revisions = FileRevision.objects.filter(file__resource__call=call)
     user_ids |= set(revisions.values_list("uploaded_by", flat=True))
+    user_ids |= set(audit.values_list("subject", flat=True))
     for runs in versions.values_list("authorship", flat=True).iterator():
         user_ids.update(user_id for user_id, _count in runs)
     user_ids.discard(None)
