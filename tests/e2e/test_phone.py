@@ -47,3 +47,15 @@ def test_it_fits_every_page_of_the_resource_on_a_phone(new_page, resource, usern
         if overflow(page) > 0:
             wide[path] = overflow(page)
     assert wide == {}
+
+
+def test_it_keeps_the_diff_view_choices_readable_on_a_phone(new_page, resource):
+    """The radios of "in one text / side by side" are radios, not 16rem-wide text inputs."""
+    page = new_page(locale="fr-FR", width=360, height=740)
+    page.goto(f"{resource.get_absolute_url()}diff/?from=1&to=2")
+    for choice in ("#view-inline", "#view-side"):
+        radio = page.locator(choice).bounding_box()
+        label = page.locator(f"label[for={choice[1:]}]").bounding_box()
+        assert radio["width"] < 40, (choice, radio)
+        # One line of text: the label is not squeezed to a letter per line.
+        assert label["height"] < 40, (choice, label)
