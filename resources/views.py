@@ -335,7 +335,8 @@ def resource_edit(request, call_slug, resource_slug):
         "resource": resource,
         "call": resource.call,
         "form": form,
-        "upload_form": upload_form if uploading else FileUploadForm(resource=resource),
+        # A refused file keeps its fields; after an upload, they are empty for the next file.
+        "upload_form": upload_form if upload_form.errors else FileUploadForm(resource=resource),
         "files": list(files.files_of(resource)),
         # Text typed but not saved yet (an upload or a preview came back): warn before leaving.
         "dirty": request.method == "POST",

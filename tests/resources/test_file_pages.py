@@ -54,6 +54,19 @@ def test_uploading_from_the_edit_page_keeps_the_text_being_typed(resource, bob_c
     assert resource.latest_version.number == 1  # the text was not saved
 
 
+def test_after_an_upload_the_file_fields_are_empty_for_the_next_one(resource, bob_client):
+    """A name kept in "Name in the text" would file the next file as a revision of this one."""
+    data = edit_form(
+        resource,
+        upload="1",
+        **{"upload-file": upload("puits.png", image_bytes()), "upload-name": "carte.png"},
+    )
+    html = bob_client.post(EDIT, data).content.decode()
+    assert "![…](files/carte.png)" in html
+    name_input = re.search(r'<input[^>]*name="upload-name"[^>]*>', html).group(0)
+    assert "value=" not in name_input
+
+
 def test_a_refused_file_says_why_and_keeps_the_text(resource, bob_client):
     data = edit_form(
         resource, upload="1", **{"upload-file": upload("x.png", b"<html><script>1</script>")}
