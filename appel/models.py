@@ -9,7 +9,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.utils.translation import gettext_lazy as _
 
 from . import callstats, licenses
@@ -491,6 +491,27 @@ class SitePage(models.Model):
         return self.title_fr, self.html_fr
 
 
+# Marks in a User-Agent header, most specific first (Edge and Opera also say "Chrome",
+# Chrome also says "Safari", Android also says "Linux").
+_BROWSERS = (
+    ("Edg/", "Edge"),
+    ("OPR/", "Opera"),
+    ("Firefox/", "Firefox"),
+    ("Chromium/", "Chromium"),
+    ("Chrome/", "Chrome"),
+    ("Safari/", "Safari"),
+)
+_SYSTEMS = (
+    ("Android", "Android"),
+    ("iPhone", "iOS"),
+    ("iPad", "iPadOS"),
+    ("Windows", "Windows"),
+    ("Mac OS X", "macOS"),
+    ("CrOS", "ChromeOS"),
+    ("Linux", "Linux"),
+)
+
+
 class UserSession(models.Model):
     """One signed-in browser of a person, so they can see it and end it from their profile.
 
@@ -513,3 +534,13 @@ class UserSession(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser(self):
+        """What a person recognises ("Firefox on Windows"), not the header's 100 characters."""
+        agent = self.user_agent
+        name = next((name for mark, name in _BROWSERS if mark in agent), None)
+        system = next((system for mark, system in _SYSTEMS if mark in agent), None)
+        if name and system:
+            return _("%(browser)s on %(system)s") % {"browser": name, "system": system}
+        return name or system or Truncator(agent).chars(80)

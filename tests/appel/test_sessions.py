@@ -75,3 +75,17 @@ def test_signing_out_everywhere_empties_the_list(two_browsers, bob):
     laptop.post("/accounts/sign-out-everywhere/")
     assert not UserSession.objects.filter(user=bob).exists()
     assert office.get("/accounts/profile/").status_code == 302
+
+
+CHROME_LINUX = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
+
+
+def test_the_list_names_a_browser_as_a_person_knows_it(bob):
+    laptop = _browser(bob, CHROME_LINUX)
+    _browser(bob, "Mozilla/5.0 (Linux; Android 14; Pixel 8) Firefox/133.0")
+    html = laptop.get("/accounts/profile/", headers={"accept-language": "fr"}).content.decode()
+    assert "Chrome sur Linux" in html and "Firefox sur Android" in html
+    assert "AppleWebKit" not in html
