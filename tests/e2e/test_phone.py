@@ -59,3 +59,15 @@ def test_it_keeps_the_diff_view_choices_readable_on_a_phone(new_page, resource):
         assert radio["width"] < 40, (choice, radio)
         # One line of text: the label is not squeezed to a letter per line.
         assert label["height"] < 40, (choice, label)
+
+
+def test_a_radio_beside_a_long_label_keeps_its_size_on_a_phone(new_page, resource):
+    """Flex rows shrank the radio of a two-line label (account deletion's credit choice)."""
+    page = new_page(locale="fr-FR", width=360, height=740)
+    login(page, "bob", PASSWORD)
+    page.goto("/accounts/delete/")
+    sizes = [
+        box["width"]
+        for box in map(lambda r: r.bounding_box(), page.locator("main input[type=radio]").all())
+    ]
+    assert len(sizes) == 2 and sizes[0] == sizes[1] >= 16, sizes  # 1.1rem
