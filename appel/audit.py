@@ -131,7 +131,8 @@ def describe(entry):
         args = {
             "restored": d.get("restored"),
             "version": d.get("version"),
-            "resource": format_html('<a href="{}">{}</a>', url, entry.target),
+            # Entries from before titles were recorded name the resource by its slug.
+            "resource": format_html('<a href="{}">{}</a>', url, d.get("title") or entry.target),
         }
     elif action == Action.RETRIBUTION_PUBLISHED:
         template = _("%(actor)s published the retribution of a budget of %(amount)s")

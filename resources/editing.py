@@ -400,5 +400,6 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
         target=resource.slug,
         restored=number,
         version=version.number,
+        title=resource.title,  # the log names it as its readers know it
     )
     return EditResult(version=version, created=True)

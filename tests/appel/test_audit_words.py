@@ -52,7 +52,7 @@ def test_it_reads_the_log_in_french(logged):
         f"{claire} a nommé {romain} financeur (auparavant relecteur)",
         f"{claire} a retiré {romain} (financeur) des membres",
         f"{claire} a changé le budget de 20\xa0000,00\xa0€ à 25\xa0000,50\xa0€",
-        f'{claire} a restauré la version 1 de <a href="/calls/eau/resources/guide/">guide</a>'
+        f'{claire} a restauré la version 1 de <a href="/calls/eau/resources/guide/">Guide</a>'
         " en version 3",
         f"{claire} a publié la rétribution d’un budget de 25\xa0000,50\xa0€",
         f"{claire} a retiré la rétribution",

@@ -99,8 +99,16 @@ def test_it_logs_restores(roles, call, resource):
     )
     assert response.status_code == 201
     assert entries(call) == [
-        (A.VERSION_RESTORED, "charlie", "guide", {"restored": 1, "version": 3})
+        (
+            A.VERSION_RESTORED,
+            "charlie",
+            "guide",
+            {"restored": 1, "version": 3, "title": resource.title},
+        )
     ]
+    # The log names the resource by its title, as a funder knows it, not by its slug.
+    text = web_client(roles["steward"]).get("/calls/eau/audit/").content.decode()
+    assert f'<a href="/calls/eau/resources/guide/">{resource.title}</a> as version 3' in text
 
 
 def test_it_logs_retribution_publication_and_withdrawal(roles, call):
