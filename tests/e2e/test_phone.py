@@ -71,3 +71,20 @@ def test_a_radio_beside_a_long_label_keeps_its_size_on_a_phone(new_page, resourc
         for box in map(lambda r: r.bounding_box(), page.locator("main input[type=radio]").all())
     ]
     assert len(sizes) == 2 and sizes[0] == sizes[1] >= 16, sizes  # 1.1rem
+
+
+@pytest.mark.parametrize(
+    ("path", "cell"),
+    [("members/", "main table button[type=submit]"), ("retribution/", "main tbody td:last-child")],
+)
+def test_a_funders_table_keeps_its_last_column_in_view_on_a_phone(
+    new_page, resource, rita, path, cell
+):
+    """The members' "Retirer" and the retribution's "Montant" were scrolled out of the screen."""
+    rita.display_name = "Rita Marguerite Delacroix-Fontaine (Conseil départemental)"
+    rita.save()
+    page = new_page(locale="fr-FR", width=360, height=740)
+    login(page, "alice", PASSWORD)
+    page.goto(f"/calls/{resource.call.slug}/{path}")
+    box = page.locator(cell).first.bounding_box()
+    assert box["x"] + box["width"] <= 360, box
