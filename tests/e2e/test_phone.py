@@ -75,12 +75,17 @@ def test_a_radio_beside_a_long_label_keeps_its_size_on_a_phone(new_page, resourc
 
 @pytest.mark.parametrize(
     ("path", "cell"),
-    [("members/", "main table button[type=submit]"), ("retribution/", "main tbody td:last-child")],
+    [
+        ("members/", "main table button[type=submit]"),
+        ("retribution/", "main tbody td:last-child"),
+        ("resources/", "main tbody td:last-child"),
+    ],
 )
-def test_a_funders_table_keeps_its_last_column_in_view_on_a_phone(
+def test_a_table_keeps_its_last_column_in_view_on_a_phone(
     new_page, resource, rita, path, cell
 ):
-    """The members' "Retirer" and the retribution's "Montant" were scrolled out of the screen."""
+    """The members' "Retirer", the retribution's "Montant", the resources' last change were
+    scrolled out of the screen."""
     rita.display_name = "Rita Marguerite Delacroix-Fontaine (Conseil départemental)"
     rita.save()
     page = new_page(locale="fr-FR", width=360, height=740)
