@@ -25,8 +25,15 @@ from rest_framework.validators import UniqueValidator
 
 from . import ratelimit
 from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
-from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .models import Call, Challenge, Cutoff, Membership, User
+from .stewarding import (
+    LastSteward,
+    add_cutoff,
+    launch_call,
+    remove_member,
+    save_call,
+    set_member,
+)
 
 # Accounts
 
@@ -152,6 +159,9 @@ class CallSerializer(serializers.ModelSerializer):
     allowed_licenses = serializers.ListField(
         child=serializers.CharField(max_length=40), allow_empty=True, max_length=50
     )
+    required_sections = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
     stats = StatsSerializer(read_only=True)
 
     class Meta:
@@ -171,6 +181,10 @@ class CallSerializer(serializers.ModelSerializer):
             "allowed_licenses",
             "default_license",
             "approvals_required",
+            "resource_template",
+            "required_sections",
+            "funding_min",
+            "funding_max",
             "created_by",
             "created_at",
             "stats",
@@ -372,6 +386,35 @@ class ChallengeDetail(ChallengeMixin, generics.RetrieveUpdateAPIView):
     lookup_url_kwarg = "challenge"
 
 
+# Cut-off dates
+
+
+class CutoffSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cutoff
+        fields = ["id", "title", "date", "published", "published_at"]
+        read_only_fields = ["id", "published", "published_at"]
+
+
+class CutoffList(CallMixin, generics.ListCreateAPIView):
+    """A call's cut-off dates ("relevés"), in date order; stewards add them.
+
+    The dates are public; the decisions taken at each are private until the
+    cut-off is published (`cutoffs/{id}/decisions`).
+    """
+
+    serializer_class = CutoffSerializer
+    permission_classes = [StewardsWrite]
+
+    def get_queryset(self):
+        return self.call.cutoffs.all()
+
+    def perform_create(self, serializer):
+        serializer.instance = add_cutoff(
+            call=self.call, actor=self.request.user, **serializer.validated_data
+        )
+
+
 # <str:...> rather than <slug:...>: any name reaches the views, which answer a JSON 404.
 urlpatterns = [
     path("auth/register", RegisterView.as_view(), name="register"),
@@ -382,6 +425,7 @@ urlpatterns = [
     path("calls/<str:call>/members", MemberList.as_view(), name="member-list"),
     path("calls/<str:call>/members/<str:username>", MemberDetail.as_view(), name="member-detail"),
     path("calls/<str:call>/challenges", ChallengeList.as_view(), name="challenge-list"),
+    path("calls/<str:call>/cutoffs", CutoffList.as_view(), name="cutoff-list"),
     path(
         "calls/<str:call>/challenges/<str:challenge>",
         ChallengeDetail.as_view(),

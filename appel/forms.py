@@ -40,7 +40,28 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"display_name": _("The name shown on your contributions and credits.")}
 
 
+class SectionsField(forms.CharField):
+    """The required sections, one heading title a line (the model keeps a list)."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()]
+
+
 class CallForm(forms.ModelForm):
+    required_sections = SectionsField(
+        label=_("Required sections"),
+        required=False,
+        help_text=_(
+            "One heading title a line. Each resource shows which of them are missing or "
+            "empty; missing sections never prevent saving."
+        ),
+    )
     allowed_licenses = forms.MultipleChoiceField(
         label=_("Allowed licenses"),
         choices=licenses.choices,
@@ -69,15 +90,22 @@ class CallForm(forms.ModelForm):
             "allowed_licenses",
             "default_license",
             "approvals_required",
+            "funding_min",
+            "funding_max",
+            "resource_template",
+            "required_sections",
         )
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "resource_template": forms.Textarea(attrs={"rows": 12}),
             "opens_at": DateTimeInput(),
             "closes_at": DateTimeInput(),
         }
         help_texts = {
             "slug": _("The call's address. Leave empty to derive it from the title."),
             "description": _("Markdown: headings, lists, links, tables."),
+            "funding_min": _("The smallest amount a selected commons receives; empty: no floor."),
+            "funding_max": _("The largest amount a selected commons receives; empty: no cap."),
         }
 
     def __init__(self, *args, **kwargs):

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -16,6 +18,9 @@ from resources.markup import render_markdown
 # Descriptions are Markdown rendered at save; this bound keeps a page and a
 # request body reasonable while leaving room for a full call text.
 MAX_DESCRIPTION_CHARS = 100_000
+# A fiche commun has a handful of sections; these bounds keep a checklist readable.
+MAX_SECTIONS = 30
+MAX_SECTION_TITLE_CHARS = 200
 
 
 def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
@@ -138,6 +143,36 @@ class Call(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Approvals from reviewers or stewards a version needs to be validated."),
     )
+    resource_template = models.TextField(
+        _("resource template"),
+        blank=True,
+        max_length=MAX_DESCRIPTION_CHARS,
+        help_text=_("Markdown that pre-fills the editor of every new resource."),
+    )
+    required_sections = models.JSONField(
+        _("required sections"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Heading titles every resource must fill; missing ones are shown, never refused."
+        ),
+    )
+    funding_min = models.DecimalField(
+        _("funding floor per commons"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_max = models.DecimalField(
+        _("funding cap per commons"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -180,6 +215,26 @@ class Call(models.Model):
             errors["slug"] = _("This word is reserved for the site's addresses.")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("The closing date must come after the opening date.")
+        if (
+            self.funding_min is not None
+            and self.funding_max is not None
+            and Decimal(str(self.funding_max)) < Decimal(str(self.funding_min))
+        ):
+            errors["funding_max"] = _("The cap must be at least the floor.")
+        sections = self.required_sections
+        if not isinstance(sections, list) or not all(
+            isinstance(title, str) and title.strip() and len(title) <= MAX_SECTION_TITLE_CHARS
+            for title in sections
+        ):
+            errors["required_sections"] = _(
+                "Give a list of heading titles, each of 1 to %(max)s characters."
+            ) % {"max": MAX_SECTION_TITLE_CHARS}
+        elif len(sections) > MAX_SECTIONS:
+            errors["required_sections"] = _("At most %(max)s required sections.") % {
+                "max": MAX_SECTIONS
+            }
+        else:
+            self.required_sections = list(dict.fromkeys(" ".join(t.split()) for t in sections))
         allowed = self.allowed_licenses
         if not isinstance(allowed, list) or not allowed:
             errors["allowed_licenses"] = _("Allow at least one license.")
@@ -304,6 +359,32 @@ class Membership(models.Model):
         return f"{self.user} ({self.role}) @ {self.call}"
 
 
+class Cutoff(models.Model):
+    """A cut-off date ("relevé"): the day stewards decide, commun by commun.
+
+    The decisions themselves live in contributions (they are about
+    resources); a cut-off only knows whether they are public yet.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="cutoffs")
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("cut-off date")
+        verbose_name_plural = _("cut-off dates")
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+
 class AuditEntry(models.Model):
     """One privileged action, kept so that stewards and admins can see who did what.
 
@@ -320,6 +401,11 @@ class AuditEntry(models.Model):
         VERSION_RESTORED = "version_restored", _("Version restored")
         RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
         RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
+        CUTOFF_ADDED = "cutoff_added", _("Cut-off date added")
+        DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+        CUTOFF_PUBLISHED = "cutoff_published", _("Cut-off decisions published")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

@@ -9,12 +9,12 @@ instant cannot leave the call orphaned.
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from . import audit
-from .models import Call, Membership, User
+from .models import Call, Cutoff, Membership, User
 
 
 class LastSteward(Exception):
@@ -148,3 +148,17 @@ def save_call(*, call: Call, actor, fields=None) -> Call:
             after={"amount": budget_after[0], "currency": budget_after[1]},
         )
     return call
+
+
+@transaction.atomic
+def add_cutoff(*, call: Call, title: str, date, actor) -> Cutoff:
+    """A new cut-off date ("relevé") of `call`; its decisions are taken in contributions."""
+    if not call.is_steward(actor):
+        raise PermissionDenied(_("Only the call's stewards set its cut-off dates."))
+    cutoff = Cutoff(call=call, title=title, date=date)
+    cutoff.full_clean(exclude=["call", "published_by"])
+    cutoff.save()
+    audit.record(
+        call=call, actor=actor, action=audit.Action.CUTOFF_ADDED, target=cutoff.title, date=date
+    )
+    return cutoff

@@ -35,4 +35,18 @@ credit_patterns = [
     path("calls/<slug:call>/retribution/", credits.call_retribution, name="call-retribution"),
 ]
 
-urlpatterns = [*review_patterns, *credit_patterns]
+# --- Cut-off dates and decisions ---
+# isort: split
+from .views import deciding  # noqa: E402
+
+decision_patterns = [
+    path("calls/<slug:call>/cutoffs/", deciding.cutoff_list, name="cutoff-list"),
+    path("calls/<slug:call>/cutoffs/<int:cutoff>/", deciding.cutoff_detail, name="cutoff-detail"),
+    path(
+        "calls/<slug:call>/cutoffs/<int:cutoff>/publish/",
+        deciding.cutoff_publish,
+        name="cutoff-publish",
+    ),
+]
+
+urlpatterns = [*review_patterns, *credit_patterns, *decision_patterns]

@@ -81,6 +81,41 @@ class DerivedFromSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
 
 
+# The published cut-off decisions about a resource belong to contributions,
+# which registers the function reading them from its AppConfig.ready()
+# (`register_decisions_reader`): resources never imports it. The function
+# takes a list of resources and answers {resource pk: [decision dict, ...]},
+# in one query for a whole page of them.
+_decisions_readers = []
+
+
+def register_decisions_reader(reader):
+    _decisions_readers[:] = [reader]
+
+
+def _decisions_about(resources):
+    if not _decisions_readers:
+        return {}
+    return _decisions_readers[0](resources)
+
+
+class CompletenessSerializer(serializers.Serializer):
+    required = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    empty = serializers.ListField(
+        child=serializers.CharField(), help_text="Missing sections whose heading is there, empty."
+    )
+
+
+class ResourceListSerializer(serializers.ListSerializer):
+    """Reads the decisions of every resource of the list at once."""
+
+    def to_representation(self, data):
+        resources = list(data.all() if hasattr(data, "all") else data)
+        self.child.decisions_found = _decisions_about(resources)
+        return super().to_representation(resources)
+
+
 class ResourceSerializer(serializers.ModelSerializer):
     call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     challenge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -90,9 +125,14 @@ class ResourceSerializer(serializers.ModelSerializer):
     derived_from = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
+    completeness = CompletenessSerializer(read_only=True)
+    decisions = serializers.SerializerMethodField(
+        help_text="The published cut-off decisions about this resource, the latest first."
+    )
 
     class Meta:
         model = Resource
+        list_serializer_class = ResourceListSerializer
         fields = [
             "slug",
             "title",
@@ -106,8 +146,17 @@ class ResourceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "url",
+            "completeness",
+            "decisions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_decisions(self, resource):
+        found = getattr(self, "decisions_found", None)
+        if found is None:
+            found = _decisions_about([resource])
+        return found.get(resource.pk, [])
 
     @extend_schema_field(LicenseSerializer)
     def get_license(self, resource):

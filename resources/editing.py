@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from appel import audit
 from appel.models import Call, Challenge
 
-from . import authorship, licenses, search
+from . import authorship, completeness, licenses, search
 from .diff import three_way_merge
 from .markup import render_markdown
 from .models import Resource, ResourceVersion
@@ -134,6 +134,7 @@ def _save_version(*, resource, author, comment, parent, runs, merged=False, rest
     size = len(content.encode("utf-8", "surrogatepass"))
     number = parent.number + 1 if parent else 1
     resource.updated_at = timezone.now()
+    resource.outline = completeness.outline(content)
     search.set_document(resource)
     with reversion.create_revision():
         resource.save()

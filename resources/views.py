@@ -81,9 +81,9 @@ def resource_create(request, call):
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
-    form = ResourceCreateForm(
-        request.POST or None, call=call, initial={"challenge": request.GET.get("challenge")}
-    )
+    # The call's template (its "fiche commun" sections) pre-fills the text.
+    initial = {"challenge": request.GET.get("challenge"), "content": call.resource_template}
+    form = ResourceCreateForm(request.POST or None, call=call, initial=initial)
     preview, previewing = None, request.method == "POST" and "preview" in request.POST
     if previewing:
         form = ResourceCreateForm(call=call, initial=request.POST.dict())

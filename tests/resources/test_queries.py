@@ -23,7 +23,7 @@ COSTS = [
     (f"{HISTORY}?page=last", 2),
     (f"{PAGE}versions/2/", 3),  # the resource, the version, its reviews
     (f"{PAGE}diff/?from=1&to=3", 3),  # the resource, both versions, both texts
-    (API, 1),
+    (API, 2),  # the resource, its published cut-off decisions
     (f"{API}/versions", 2),
     (f"{API}/versions?page=last", 2),
     (f"{API}/versions/2", 4),  # the resource, the version, its text, its reviews
@@ -103,10 +103,10 @@ def test_it_lists_resources_and_changes_in_a_fixed_number_of_queries(
     lists = [
         ("/calls/eau/resources/", 4),  # the call, its challenges, a count, one page
         ("/calls/eau/changes/", 4),  # the call, a count, the page's ids, its rows
-        ("/api/v1/calls/eau/resources", 3),
+        ("/api/v1/calls/eau/resources", 4),  # + the page's published decisions
         ("/api/v1/calls/eau/changes", 4),
         ("/search/?q=carte", 4),  # calls, défis, the best resources, their rows
-        ("/api/v1/search?q=carte", 4),
+        ("/api/v1/search?q=carte", 5),  # + the resources' published decisions
     ]
     for url, queries in lists:
         with django_assert_num_queries(queries):
