@@ -12,6 +12,8 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from appel.models import Cutoff
+
 from .conftest import ROLES, api_client, page_client
 
 # Namespaces and names that are not ours to police (Django's admin has its own
@@ -47,6 +49,10 @@ RES = {"call": "eau", "resource": "guide"}
 V1 = {**RES, "number": 1}
 V2 = {**RES, "number": 2}
 REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
+# The call's one cut-off date (unpublished), made by the `roles` fixture; its id
+# is read when the request is built (sequences differ between databases).
+CUTOFF = {"call": "eau", "cutoff": "<cutoff>"}
+NEW_CUTOFF = {"title": "Relevé de septembre", "date": "2026-09-29"}
 
 # name -> {"kwargs", optional "query", and one expectation per method:
 #          "get", "post", "patch", "delete" -> {role: status}; "post_data" the body}
@@ -125,6 +131,22 @@ TABLE = {
         "post": rule(403, anonymous=302, steward=302),
         "post_data": {"action": "publish"},
     },
+    "contributions:cutoff-list": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=302, steward=302),
+        "post_data": NEW_CUTOFF,
+    },
+    "contributions:cutoff-detail": {
+        "kwargs": CUTOFF,
+        "get": every(200),
+        "post": rule(403, anonymous=302, steward=400),
+    },
+    "contributions:cutoff-publish": {
+        "kwargs": CUTOFF,
+        "get": STEWARDS_PAGE,
+        "post": STEWARDS_POST,
+    },
     # API: accounts
     "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},
     "api:token": {"kwargs": {}, "get": every(405), "post": every(400)},
@@ -188,6 +210,23 @@ TABLE = {
     "api:resource-attribution": {"kwargs": RES, "get": every(200)},
     "api:resource-export": {"kwargs": RES, "query": "?format=json", "get": every(200)},
     "api:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "api:cutoff-list": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=201),
+        "post_data": NEW_CUTOFF,
+    },
+    "api:cutoff-decisions": {
+        "kwargs": CUTOFF,
+        # Unpublished: the stewards' alone.
+        "get": rule(403, anonymous=401, steward=200),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    "api:cutoff-publish": {
+        "kwargs": CUTOFF,
+        "get": every(405),
+        "post": rule(403, anonymous=401, steward=200),
+    },
     "api:call-retribution": {
         "kwargs": {"call": "eau"},
         "get": rule(403, anonymous=401, steward=200),
@@ -227,7 +266,10 @@ def test_it_finds_pages_and_api_endpoints_in_the_walk():
 
 def _request(name, method, user):
     entry = TABLE[name]
-    url = reverse(name, kwargs=entry["kwargs"]) + entry.get("query", "")
+    kwargs = dict(entry["kwargs"])
+    if kwargs.get("cutoff") == "<cutoff>":
+        kwargs["cutoff"] = Cutoff.objects.get(call__slug="eau").pk
+    url = reverse(name, kwargs=kwargs) + entry.get("query", "")
     data = entry.get(f"{method}_data", {})
     if name.startswith("api:"):
         client = api_client(user)
