@@ -18,7 +18,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
-from django.views.decorators.http import require_POST
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
 
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
@@ -112,20 +113,68 @@ def call_edit(request, slug):
     return render(request, "appel/call_form.html", {"form": form, "call": call})
 
 
+STATUS_CONSEQUENCES = {
+    Call.Status.OPEN: (
+        gettext_lazy("Open “%(title)s”?"),
+        [
+            gettext_lazy("The call becomes public: everyone can read it."),
+            gettext_lazy("Anyone with an account can propose and edit resources."),
+        ],
+        gettext_lazy("This cannot be undone: an opened call never goes back to draft."),
+    ),
+    Call.Status.CLOSED: (
+        gettext_lazy("Close “%(title)s”?"),
+        [
+            gettext_lazy(
+                "Nobody can propose or edit resources any more; every text stays readable."
+            ),
+            gettext_lazy(
+                "Reviewers can still validate versions, and you can still decide at cut-off dates."
+            ),
+        ],
+        gettext_lazy("This cannot be undone: a closed call never reopens."),
+    ),
+    Call.Status.ARCHIVED: (
+        gettext_lazy("Archive “%(title)s”?"),
+        [
+            gettext_lazy("The call and its resources become read-only, reviews included."),
+            gettext_lazy("Everything stays readable and exportable."),
+        ],
+        gettext_lazy("This cannot be undone: an archived call stays archived."),
+    ),
+}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def call_status(request, slug):
+    """Moves the call to its next status, after a page saying what that changes."""
     call = _call_for_steward(request, slug)
-    form = StatusForm(request.POST)
-    if form.is_valid() and call.can_move_to(form.cleaned_data["status"]):
-        call.status = form.cleaned_data["status"]
+    form = StatusForm(request.POST if _is_post(request) else {"status": call.next_status or ""})
+    if not (form.is_valid() and call.can_move_to(form.cleaned_data["status"])):
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+        return redirect(call)
+    status = form.cleaned_data["status"]
+    if _is_post(request):
+        call.status = status
         save_call(call=call, actor=request.user, fields=["status", "updated_at"])
         messages.success(
             request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
         )
-    else:
-        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
-    return redirect(call)
+        return redirect(call)
+    heading, consequences, irreversible = STATUS_CONSEQUENCES[status]
+    ctx = {
+        "call": call,
+        "heading": heading % {"title": call.title},
+        "consequences": consequences,
+        "irreversible": irreversible,
+        "button": STATUS_ACTIONS[status],
+        "danger": status != Call.Status.OPEN,
+        "hidden": {"status": status},
+        "cancel_url": call.get_absolute_url(),
+        "cancel_label": _("Cancel, keep it as it is"),
+    }
+    return render(request, "confirm.html", ctx)
 
 
 @login_required
@@ -174,18 +223,37 @@ def call_members(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def member_remove(request, slug, username):
+    """Removes a member, after a page saying what they lose."""
     call = _call_for_steward(request, slug)
     membership = get_object_or_404(call.memberships.all(), user__username=username)
+    name = membership.user.name
+    if not _is_post(request):
+        ctx = {
+            "call": call,
+            "heading": _("Remove %(name)s from “%(title)s”?") % {"name": name, "title": call.title},
+            "consequences": [
+                _(
+                    "%(name)s is no longer %(role)s of this call: they can no longer run or review it."
+                )
+                % {"name": name, "role": membership.get_role_display().lower()},
+                _("Their texts, reviews and credits stay as they are."),
+            ],
+            "irreversible": _("To give the role back, a steward must add them again."),
+            "button": _("Remove %(name)s") % {"name": name},
+            "danger": True,
+            "hidden": {},
+            "cancel_url": reverse("appel:call-members", args=[call.slug]),
+            "cancel_label": _("Cancel, keep them"),
+        }
+        return render(request, "confirm.html", ctx)
     try:
         remove_member(call=call, user=membership.user, actor=request.user)
     except LastSteward as error:
         messages.error(request, str(error))
         return redirect("appel:call-members", call.slug)
-    messages.success(
-        request, _("%(name)s is no longer a member of this call.") % {"name": membership.user.name}
-    )
+    messages.success(request, _("%(name)s is no longer a member of this call.") % {"name": name})
     if membership.user == request.user:
         return redirect(call)
     return redirect("appel:call-members", call.slug)

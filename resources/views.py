@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -322,13 +323,40 @@ def resource_diff(request, call, resource):
     return render(request, "resources/resource_diff.html", ctx)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
 def version_restore(request, call, resource, number):
-    """Restoring adds a version with the old text: nothing in the history is rewritten."""
+    """Restoring adds a version with the old text, after a page saying so; history stays."""
     resource = reading.get_resource(request.user, call, resource)
-    reading.get_version(resource, number, with_bulk=False)
+    old = reading.get_version(resource, number, with_bulk=False)
+    if not resource.call.is_open:
+        _read_only(request, resource.call)
+        return redirect(resource)
+    if request.method == "GET":
+        latest = resource.latest_version.number
+        ctx = {
+            "call": resource.call,
+            "heading": _("Restore version %(n)s of “%(title)s”?")
+            % {"n": number, "title": resource.title},
+            "consequences": [
+                _("A new version %(new)s is saved with the text of version %(n)s, by you.")
+                % {"new": latest + 1, "n": number},
+                _("Versions %(n)s to %(latest)s stay in the history, nothing is deleted.")
+                % {"n": old.number, "latest": latest},
+                _("The new version waits for review like any edit."),
+            ],
+            "irreversible": _("To undo it, restore version %(latest)s the same way.")
+            % {"latest": latest},
+            "button": _("Restore version %(n)s") % {"n": number},
+            "danger": False,
+            "hidden": {},
+            "cancel_url": reverse(
+                "resources:resource-history", args=[resource.call.slug, resource.slug]
+            ),
+            "cancel_label": _("Cancel, keep the current text"),
+        }
+        return render(request, "confirm.html", ctx)
     try:
         result = editing.restore_version(resource=resource, author=request.user, number=number)
     except editing.CallNotOpen:

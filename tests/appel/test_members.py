@@ -97,8 +97,17 @@ def test_it_shows_the_members_page(alice, call):
     response = web_client(alice).get("/calls/eau/members/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'action="/calls/eau/members/rita/remove/"' in body
+    assert 'href="/calls/eau/members/rita/remove/"' in body
     assert 'href="/users/rita/"' in body
+
+
+def test_removing_a_member_asks_first_and_cancelling_keeps_them(alice, call):
+    page = web_client(alice).get("/calls/eau/members/rita/remove/").content.decode()
+    assert "Remove Rita from “Eau et territoires”?" in page
+    assert 'href="/calls/eau/members/"' in page  # the way back
+    assert roles(call)["rita"] == "reviewer"
+    web_client(alice).post("/calls/eau/members/rita/remove/")
+    assert "rita" not in roles(call)
 
 
 def test_it_adds_a_member_from_the_page(alice, bob, call):

@@ -16,7 +16,9 @@ API = f"/api/v1/calls/eau/resources/{SLUG}"
 
 # (url, queries for an anonymous visitor)
 COSTS = [
-    (PAGE, 3),  # first visit: the page's state, the resource with both versions, the authors
+    # First visit: the page's state, the resource with both versions, the authors,
+    # the published cut-off decisions.
+    (PAGE, 4),
     (PAGE, 1),  # then: the page's state only, the parts come from the cache
     (HISTORY, 2),  # the resource, one page of versions
     (f"{HISTORY}?page=2", 2),
@@ -50,7 +52,7 @@ def test_it_costs_a_signed_in_visitor_two_more_queries(
     history, client, bob, django_assert_num_queries
 ):
     client.force_login(bob)
-    with django_assert_num_queries(5):  # + the session and the user
+    with django_assert_num_queries(6):  # + the session and the user
         assert client.get(PAGE).status_code == 200
     with django_assert_num_queries(3):
         assert client.get(PAGE).status_code == 200

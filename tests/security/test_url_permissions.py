@@ -64,7 +64,7 @@ TABLE = {
     "appel:call-edit": {"kwargs": CALL, "get": STEWARDS_PAGE},
     "appel:call-status": {
         "kwargs": CALL,
-        "get": rule(405, anonymous=302),
+        "get": STEWARDS_PAGE,  # the confirmation page
         "post": STEWARDS_POST,
     },
     "appel:challenge-create": {"kwargs": CALL, "get": STEWARDS_PAGE},
@@ -73,7 +73,7 @@ TABLE = {
     "appel:call-audit": {"kwargs": CALL, "get": STEWARDS_PAGE},
     "appel:member-remove": {
         "kwargs": {**CALL, "username": "rita"},
-        "get": rule(405, anonymous=302),
+        "get": STEWARDS_PAGE,  # the confirmation page
         "post": STEWARDS_POST,
     },
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
@@ -96,7 +96,7 @@ TABLE = {
     "resources:version-detail": {"kwargs": V1, "get": every(200)},
     "resources:version-restore": {
         "kwargs": V1,
-        "get": every(405),
+        "get": LOGGED_IN_ONLY,  # the confirmation page
         "post": every(302),
     },
     "resources:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
