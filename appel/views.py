@@ -14,11 +14,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
-from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from . import audit, ratelimit
@@ -235,7 +235,8 @@ def member_remove(request, slug, username):
             "heading": _("Remove %(name)s from “%(title)s”?") % {"name": name, "title": call.title},
             "consequences": [
                 _(
-                    "%(name)s is no longer %(role)s of this call: they can no longer run or review it."
+                    "%(name)s is no longer %(role)s of this call: "
+                    "they can no longer run or review it."
                 )
                 % {"name": name, "role": membership.get_role_display().lower()},
                 _("Their texts, reviews and credits stay as they are."),
