@@ -251,7 +251,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError  # n
 from appel.api import StewardsWrite  # noqa: E402
 from resources.models import Resource  # noqa: E402
 
-from . import deciding  # noqa: E402
+from . import dashboard, deciding  # noqa: E402
 from .models import Decision  # noqa: E402
 
 
@@ -398,10 +398,31 @@ class CutoffPublish(CutoffMixin, generics.GenericAPIView):
         )
 
 
+class CallDashboard(CallMixin, generics.GenericAPIView):
+    """The steering figures of a call, for its stewards and reviewers (the page draws them)."""
+
+    serializer_class = DecisionSerializer
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, call):
+        if not dashboard.may_see(self.call, request.user):
+            self.permission_denied(
+                request, message=_("The dashboard is for the stewards and reviewers of the call.")
+            )
+        data = dashboard.figures(self.call)
+        funding = data["funding"]
+        data["funding"] = {
+            **funding,
+            **{key: f"{funding[key]:.2f}" for key in ("budget", "granted", "decided", "paid")},
+        }
+        return Response(data)
+
+
 _cutoff_path = "calls/<slug:call>/cutoffs/<int:cutoff>/"
 decision_patterns = [
     path(f"{_cutoff_path}decisions", DecisionList.as_view(), name="cutoff-decisions"),
     path(f"{_cutoff_path}publish", CutoffPublish.as_view(), name="cutoff-publish"),
+    path("calls/<slug:call>/dashboard", CallDashboard.as_view(), name="call-dashboard"),
 ]
 
 urlpatterns = [*review_patterns, *credit_patterns, *decision_patterns]

@@ -49,4 +49,17 @@ decision_patterns = [
     ),
 ]
 
-urlpatterns = [*review_patterns, *credit_patterns, *decision_patterns]
+# --- Steering dashboard ---
+# isort: split
+from .views import dashboard  # noqa: E402
+
+dashboard_patterns = [
+    path("calls/<slug:call>/dashboard/", dashboard.call_dashboard, name="call-dashboard"),
+    path(
+        "calls/<slug:call>/dashboard/<slug:table>.csv",
+        dashboard.dashboard_csv,
+        name="dashboard-csv",
+    ),
+]
+
+urlpatterns = [*review_patterns, *credit_patterns, *decision_patterns, *dashboard_patterns]

@@ -43,6 +43,7 @@ def rule(default, **codes):
 LOGGED_IN_ONLY = rule(200, anonymous=302)
 STEWARDS_PAGE = rule(403, anonymous=302, steward=200)
 STEWARDS_POST = rule(403, anonymous=302, steward=302)
+MEMBERS_PAGE = rule(403, anonymous=302, reviewer=200, steward=200)
 FUNDERS_PAGE = rule(403, anonymous=302, steward=200, other_steward=200, admin=200)
 CALL = {"slug": "eau"}
 RES = {"call": "eau", "resource": "guide"}
@@ -147,6 +148,11 @@ TABLE = {
         "get": STEWARDS_PAGE,
         "post": STEWARDS_POST,
     },
+    "contributions:call-dashboard": {"kwargs": {"call": "eau"}, "get": MEMBERS_PAGE},
+    "contributions:dashboard-csv": {
+        "kwargs": {"call": "eau", "table": "weekly"},
+        "get": MEMBERS_PAGE,
+    },
     # API: accounts
     "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},
     "api:token": {"kwargs": {}, "get": every(405), "post": every(400)},
@@ -226,6 +232,10 @@ TABLE = {
         "kwargs": CUTOFF,
         "get": every(405),
         "post": rule(403, anonymous=401, steward=200),
+    },
+    "api:call-dashboard": {
+        "kwargs": {"call": "eau"},
+        "get": rule(403, anonymous=401, reviewer=200, steward=200),
     },
     "api:call-retribution": {
         "kwargs": {"call": "eau"},
