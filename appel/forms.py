@@ -134,17 +134,33 @@ class ChallengeForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    """A person by username, or an e-mail address (invited when it has no account)."""
+
+    username = forms.CharField(
+        label=_("Username or e-mail address"),
+        max_length=254,
+        help_text=_(
+            "Search people below by name. An address without an account receives an "
+            "invitation link; the role is given when they sign up."
+        ),
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.REVIEWER
     )
 
     def clean_username(self):
-        username = self.cleaned_data["username"]
-        try:
-            return User.objects.get(username=username)
-        except User.DoesNotExist:
-            raise forms.ValidationError(_("No account has this username.")) from None
+        """A User, or the e-mail address (a str) to invite."""
+        value = self.cleaned_data["username"].strip()
+        if "\x00" in value:
+            raise forms.ValidationError(_("Null characters are not allowed."))
+        user = User.objects.filter(username=value).first()
+        if user is not None:
+            return user
+        if "@" in value:
+            return value
+        raise forms.ValidationError(
+            _("No account has this username: search by name, or give an e-mail address.")
+        )
 
 
 class StatusForm(forms.Form):

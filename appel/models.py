@@ -385,6 +385,32 @@ class Cutoff(models.Model):
         return f"{self.title} ({self.date:%Y-%m-%d})"
 
 
+class Invitation(models.Model):
+    """A role on a call offered to an e-mail address that has no account yet.
+
+    The address receives a signed link (appel/stewarding.py); the membership
+    is created when someone signs up (or logs in) through it.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} ({self.role}) @ {self.call}"
+
+
 class AuditEntry(models.Model):
     """One privileged action, kept so that stewards and admins can see who did what.
 
@@ -406,6 +432,8 @@ class AuditEntry(models.Model):
         CUTOFF_PUBLISHED = "cutoff_published", _("Cut-off decisions published")
         MEMBER_INVITED = "member_invited", _("Member invited")
         INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        FUNDER_GRANTED = "funder_granted", _("Funder role granted")
+        FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

@@ -8,6 +8,7 @@ write to appel/stewarding.py, which the API calls too.
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.views import redirect_to_login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -19,12 +20,24 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import defaults
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .stewarding import (
+    InvitationInvalid,
+    LastSteward,
+    accept_invitation,
+    find_people,
+    invite,
+    launch_call,
+    read_invitation,
+    remove_member,
+    save_call,
+    set_funder,
+    set_member,
+)
 
 AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
@@ -204,22 +217,70 @@ def challenge_edit(request, slug, challenge):
 
 @login_required
 def call_members(request, slug):
+    """Members and invitations; people are found by name (stewards only, like the page)."""
     call = _call_for_steward(request, slug)
     form = MemberForm(request.POST) if _is_post(request) else MemberForm()
+    # static/js/app.js suggests names from `member_search` as the steward types.
+    form.fields["username"].widget.attrs.update(
+        {
+            "list": "member-suggestions",
+            "autocomplete": "off",
+            "data-suggest": reverse("appel:member-search", args=[call.slug]),
+        }
+    )
     if form.is_valid():
-        user, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        person, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        role_label = Membership.Role(role).label.lower()
         try:
-            set_member(call=call, user=user, role=role, actor=request.user)
+            if isinstance(person, str):
+                site_url = request.build_absolute_uri("/")
+                membership, invitation = invite(
+                    call=call, email=person, role=role, actor=request.user, site_url=site_url
+                )
+            else:
+                membership, invitation = (
+                    set_member(call=call, user=person, role=role, actor=request.user)[0],
+                    None,
+                )
         except LastSteward as error:
             form.add_error("role", str(error))
+        except ValidationError as error:
+            form.add_error("username", error.message_dict["email"][0])
         else:
-            messages.success(
-                request,
-                _("%(name)s is now %(role)s of this call.")
-                % {"name": user.name, "role": Membership.Role(role).label.lower()},
-            )
+            if invitation is not None:
+                messages.success(
+                    request,
+                    _("%(email)s is invited as %(role)s: the link is on its way.")
+                    % {"email": invitation.email, "role": role_label},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now %(role)s of this call.")
+                    % {"name": membership.user.name, "role": role_label},
+                )
             return redirect("appel:call-members", call.slug)
-    return render(request, "appel/call_members.html", {"call": call, "form": form})
+    query = request.GET.get("q", "")
+    ctx = {
+        "call": call,
+        "form": form,
+        "q": query,
+        "found": list(find_people(query)) if query else None,
+        "invitations": call.invitations.filter(accepted_at__isnull=True).select_related(
+            "created_by"
+        ),
+    }
+    return render(request, "appel/call_members.html", ctx)
+
+
+@login_required
+@require_GET
+def member_search(request, slug):
+    """The autocomplete of the members page: names only, and for the call's stewards only."""
+    call = _call_for_steward(request, slug)
+    people = find_people(request.GET.get("q", ""))
+    results = [{"username": p.username, "display_name": p.name} for p in people]
+    return JsonResponse({"call": call.slug, "results": results})
 
 
 @login_required
@@ -285,18 +346,58 @@ class LoginView(auth_views.LoginView):
 
 @ratelimit.limit_posts("register")
 def signup(request):
+    token = request.POST.get("invitation") or request.GET.get("invitation", "")
+    invitation = None
+    if token:
+        try:
+            invitation = read_invitation(token)
+        except InvitationInvalid as error:
+            messages.error(request, str(error))
+            token = ""
     if request.user.is_authenticated:
-        return redirect("appel:profile")
+        return redirect("appel:invitation", token) if invitation else redirect("appel:profile")
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    form = SignupForm(request.POST) if _is_post(request) else SignupForm()
+    initial = {"email": invitation.email} if invitation else {}
+    form = SignupForm(request.POST) if _is_post(request) else SignupForm(initial=initial)
     if form.is_valid():
         user = form.save()
         login(request, user)
         messages.success(request, _("Welcome! Your account is ready."))
+        if invitation:
+            return _accept(request, token, user)
         return redirect(next_url or "appel:profile")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+    ctx = {"form": form, "next": next_url, "invitation": invitation, "token": token}
+    return render(request, "registration/signup.html", ctx)
+
+
+def _accept(request, token, user):
+    try:
+        membership = accept_invitation(token=token, user=user)
+    except InvitationInvalid as error:
+        messages.error(request, str(error))
+        return redirect("appel:profile")
+    messages.success(
+        request,
+        _("You are now %(role)s of “%(title)s”.")
+        % {"role": membership.get_role_display().lower(), "title": membership.call.title},
+    )
+    return redirect(membership.call)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """What an invitation offers; signed-in people accept it here, others sign up first."""
+    try:
+        found = read_invitation(token)
+    except InvitationInvalid as error:
+        return render(request, "appel/invitation.html", {"error": str(error)}, status=404)
+    if _is_post(request):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return _accept(request, token, request.user)
+    return render(request, "appel/invitation.html", {"invitation": found, "token": token})
 
 
 def _memberships(user, viewer):
@@ -329,6 +430,22 @@ def user_detail(request, username):
     profile_user = get_object_or_404(User, username=username, is_active=True)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
+
+
+@login_required
+@require_POST
+def user_funder(request, username):
+    """Staff grant or withdraw the right to launch calls, from the person's page."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    person = get_object_or_404(User, username=username, is_active=True)
+    funder = request.POST.get("funder") == "1"
+    set_funder(user=person, funder=funder, actor=request.user)
+    if funder:
+        messages.success(request, _("%(name)s may now launch calls.") % {"name": person.name})
+    else:
+        messages.success(request, _("%(name)s may no longer launch calls.") % {"name": person.name})
+    return redirect("appel:user-detail", person.username)
 
 
 def page_not_found(request, exception):

@@ -123,7 +123,7 @@ def test_it_ties_page_errors_to_their_fields(alice, call):
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"username", "role"}
-    assert 'aria-describedby="id_username_error"' in response.content.decode()
+    assert 'aria-describedby="id_username_helptext id_username_error"' in response.content.decode()
 
 
 def test_it_explains_the_last_steward_rule_on_the_page(alice, call):

@@ -77,6 +77,14 @@ TABLE = {
         "get": STEWARDS_PAGE,  # the confirmation page
         "post": STEWARDS_POST,
     },
+    "appel:member-search": {"kwargs": {**CALL}, "query": "?q=bo", "get": STEWARDS_PAGE},
+    "appel:invitation": {"kwargs": {"token": "forged"}, "get": every(404), "post": every(404)},
+    "appel:user-funder": {
+        "kwargs": {"username": "bob"},
+        "get": rule(405, anonymous=302),
+        "post": rule(403, anonymous=302, admin=302),
+        "post_data": {"funder": "1"},
+    },
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
