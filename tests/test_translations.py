@@ -298,7 +298,7 @@ def test_it_translates_form_errors_and_messages(alice, bob, call, french_by_defa
     client = Client()
     client.force_login(alice)
     refused = client.post("/calls/eau/members/", {"username": "nobody", "role": "reviewer"})
-    assert "Aucun compte ne porte ce nom d’utilisateur." in refused.content.decode()
+    assert "Aucun compte n’a cet identifiant : cherchez par nom" in refused.content.decode()
     added = client.post("/calls/eau/members/", {"username": "bob", "role": "reviewer"}, follow=True)
     assert "Bob a désormais le rôle «\xa0relecteur\xa0» dans cet appel." in added.content.decode()
 
