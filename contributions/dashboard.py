@@ -20,6 +20,7 @@ from decimal import Decimal
 from django.db.models import Count, Min, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from appel.models import Call, Challenge
@@ -225,8 +226,8 @@ def tables(call: Call, data: dict) -> list[Table]:
             [_("Week of"), _("Versions"), _("Contributors"), _("Validations")],
             [[w["week"], w["versions"], w["contributors"], w["validations"]] for w in weekly],
             _(
-                "%(versions)s versions by up to %(people)s contributors a week, "
-                "%(validations)s validations, over %(weeks)s weeks."
+                "Versions: %(versions)s; validations: %(validations)s; most contributors in "
+                "one week: %(people)s; weeks shown: %(weeks)s."
             )
             % {
                 "versions": sum(w["versions"] for w in weekly),
@@ -244,7 +245,7 @@ def tables(call: Call, data: dict) -> list[Table]:
                 [_("Waiting for review"), states["pending"]],
                 [_("Changes requested"), states["changes_requested"]],
             ],
-            _("%(validated)s validated, %(pending)s waiting, %(changes)s with changes requested.")
+            _("Validated: %(validated)s; waiting: %(pending)s; changes requested: %(changes)s.")
             % {
                 "validated": states["validated"],
                 "pending": states["pending"],
@@ -257,8 +258,8 @@ def tables(call: Call, data: dict) -> list[Table]:
             [_("Median hours to the first review"), _("Reviewed versions")],
             [[data["review_latency_median_hours"], data["reviewed_versions"]]],
             (
-                _("Half of the reviewed versions got their first review within %(hours)s hours.")
-                % {"hours": data["review_latency_median_hours"]}
+                _("Median delay to a first review: %(hours)s h (half the versions waited less).")
+                % {"hours": number_format(data["review_latency_median_hours"], 1)}
                 if data["review_latency_median_hours"] is not None
                 else _("No version has been reviewed yet.")
             ),
@@ -271,7 +272,7 @@ def tables(call: Call, data: dict) -> list[Table]:
                 [c["title"], c["resources"], c["validated"], c["participants"]]
                 for c in data["by_challenge"]
             ],
-            _("%(covered)s of %(total)s challenges have at least one commons.")
+            _("Challenges with at least one commons: %(covered)s of %(total)s.")
             % {
                 "covered": sum(1 for c in data["by_challenge"] if c["resources"]),
                 "total": len(data["by_challenge"]),
@@ -283,7 +284,7 @@ def tables(call: Call, data: dict) -> list[Table]:
             [_("Required section"), _("Filled"), _("Missing or empty")],
             [[s["section"], s["filled"], s["missing"]] for s in found["sections"]],
             (
-                _("%(complete)s of %(total)s commons fill every required section.")
+                _("Commons filling every required section: %(complete)s of %(total)s.")
                 % {"complete": found["complete"], "total": found["resources"]}
                 if found["required"]
                 else _("This call asks for no particular section.")
@@ -298,7 +299,7 @@ def tables(call: Call, data: dict) -> list[Table]:
                 [_("Granted (published decisions)"), funding["granted"]],
                 [_("Paid"), funding["paid"]],
             ],
-            _("%(granted)s of %(budget)s granted to %(selected)s commons.")
+            _("Granted: %(granted)s of %(budget)s; commons selected: %(selected)s.")
             % {
                 "granted": money(funding["granted"], funding["currency"]),
                 "budget": money(funding["budget"], funding["currency"]),
@@ -307,7 +308,8 @@ def tables(call: Call, data: dict) -> list[Table]:
         ),
     ]
     for table in result:
-        table.chart = _chart(table)
+        # One figure alone (the delay) reads better as a sentence than as a bar.
+        table.chart = _chart(table) if len(table.rows) > 1 or table.key == "weekly" else None
     return result
 
 

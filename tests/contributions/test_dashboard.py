@@ -156,12 +156,13 @@ def test_the_page_draws_each_chart_with_a_title_a_description_and_its_table(data
     for key in ("weekly", "states", "challenges", "completeness", "funding", "latency"):
         assert f'id="figure-{key}"' in page
         assert f'href="/calls/eau/dashboard/{key}.csv"' in page
+    assert 'id="chart-latency-title"' not in page  # one figure: a sentence, no chart
     for key in ("weekly", "states", "challenges", "completeness", "funding"):
         assert f'<title id="chart-{key}-title">' in page
         assert f'<desc id="chart-{key}-desc">' in page
         assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in page
-    assert "1 of 3 commons fill every required section." in page
-    assert "€15,000.00 of €20,000.00 granted to 1 commons." in page
+    assert "Commons filling every required section: 1 of 3." in page
+    assert "Granted: €15,000.00 of €20,000.00; commons selected: 1." in page
 
 
 @pytest.mark.parametrize("key", ["weekly", "states", "challenges", "completeness", "funding"])
