@@ -203,11 +203,14 @@ class CallSerializer(serializers.ModelSerializer):
         for name, value in attrs.items():
             setattr(call, name, value)
         call.clean()  # the rules the web form runs too
-        return {
+        cleaned = {
             **attrs,
             "allowed_licenses": call.allowed_licenses,
             "default_license": call.default_license,
         }
+        if "required_sections" in attrs:
+            cleaned["required_sections"] = call.required_sections
+        return cleaned
 
     def create(self, validated_data):
         return launch_call(call=Call(**validated_data), funder=self.context["request"].user)
