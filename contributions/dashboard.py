@@ -7,23 +7,36 @@ decided against the budget. The API (`calls/{call}/dashboard`) serves the
 same figures; the page draws them as server-rendered SVG with a text
 summary and the data table beside each chart.
 
-Every figure is one grouped query (ten in all, whatever the call's size):
-costs follow the number of weeks, défis and required sections, never the
-number of resources or versions read one by one.
+Every figure is one grouped query (seven, whatever the call's size), and
+the figures are kept in the cache under a fingerprint of what they count
+(one small query): a steward reloading the page pays for the computation
+once per change, not once per visit (docs/performance.md has both costs).
 """
 
 import datetime
+import hashlib
 import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q, Sum
-from django.db.models.functions import TruncDate
+from django.core.cache import cache
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-from appel.models import Call, Challenge
+from appel.models import Call, Challenge, Cutoff
 from appel.templatetags.money import money
 from resources.completeness import completeness
 from resources.models import Resource, ResourceVersion
@@ -32,6 +45,8 @@ from .models import Decision, Review
 
 # The activity chart shows this many weeks at most, the latest ones.
 MAX_WEEKS = 26
+# How long computed figures are kept when nothing they count changed.
+CACHE_SECONDS = 300
 
 
 def may_see(call, user):
@@ -55,22 +70,24 @@ class Table:
     chart: dict = field(default_factory=dict)
 
 
-def _weekly(call):
-    """Versions, distinct contributors and validations per week (Monday), latest MAX_WEEKS."""
-    zone = timezone.get_current_timezone()
-    per_day = (
-        ResourceVersion.objects.filter(resource__call=call)
-        .annotate(day=TruncDate("created_at", tzinfo=zone))
-        .values_list("day", "author_id")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    versions, authors = {}, {}
-    for day, author, n in per_day:
-        week = _monday(day)
-        versions[week] = versions.get(week, 0) + n
-        authors.setdefault(week, set()).add(author)
-    # A version is validated by its `approvals_required`-th approval: dated by it.
+def _week_starts(first, last, zone, *, later=None):
+    """Local Mondays 00:00 (aware) from `first`'s week to the one after `last`'s (or `later`,
+    a Monday, when it comes after); MAX_WEEKS weeks at most, the latest."""
+    monday = _monday(timezone.localtime(first, zone).date())
+    end = _monday(timezone.localtime(last, zone).date())
+    if later is not None and later > end:
+        end = later
+    monday = max(monday, end - datetime.timedelta(weeks=MAX_WEEKS - 1))
+    starts = []
+    while monday <= end + datetime.timedelta(weeks=1):
+        starts.append(datetime.datetime.combine(monday, datetime.time(), tzinfo=zone))
+        monday += datetime.timedelta(weeks=1)
+    return starts
+
+
+def _validations(call, zone):
+    """{local Monday: versions validated that week}; a version is validated by its
+    `approvals_required`-th approval, and dated by it."""
     approvals = (
         Review.objects.filter(
             version__resource__call=call,
@@ -86,22 +103,44 @@ def _weekly(call):
         if seen[version_id] == call.approvals_required:
             week = _monday(timezone.localtime(at, zone).date())
             validations[week] = validations.get(week, 0) + 1
-    weeks = sorted(set(versions) | set(validations))
-    if not weeks:
+    return validations
+
+
+def _weekly(call):
+    """Versions, distinct contributors and validations per week (local Mondays), latest MAX_WEEKS.
+
+    The weeks' bounds are computed here, in the site's time zone (a summer
+    time change included); the database only counts rows between bounds.
+    """
+    zone = timezone.get_current_timezone()
+    validations = _validations(call, zone)
+    versions = ResourceVersion.objects.filter(resource__call=call).order_by()
+    span = versions.aggregate(first=Min("created_at"), last=Max("created_at"))
+    if span["first"] is None:
         return []
-    first = max(weeks[0], weeks[-1] - datetime.timedelta(weeks=MAX_WEEKS - 1))
-    rows, week = [], first
-    while week <= weeks[-1]:
-        rows.append(
-            {
-                "week": week.isoformat(),
-                "versions": versions.get(week, 0),
-                "contributors": len(authors.get(week, ())),
-                "validations": validations.get(week, 0),
-            }
-        )
-        week += datetime.timedelta(weeks=1)
-    return rows
+    starts = _week_starts(span["first"], span["last"], zone, later=max(validations, default=None))
+    weeks = list(zip(starts, starts[1:], strict=False))
+    counts = versions.filter(created_at__gte=starts[0], created_at__lt=starts[-1]).aggregate(
+        **{
+            f"v{i}": Count("pk", filter=Q(created_at__gte=low, created_at__lt=high))
+            for i, (low, high) in enumerate(weeks)
+        },
+        **{
+            f"c{i}": Count(
+                "author", distinct=True, filter=Q(created_at__gte=low, created_at__lt=high)
+            )
+            for i, (low, high) in enumerate(weeks)
+        },
+    )
+    return [
+        {
+            "week": low.date().isoformat(),
+            "versions": counts[f"v{i}"],
+            "contributors": counts[f"c{i}"],
+            "validations": validations.get(low.date(), 0),
+        }
+        for i, (low, _high) in enumerate(weeks)
+    ]
 
 
 def _states(call):
@@ -116,18 +155,25 @@ def _states(call):
 
 
 def _latency_hours(call):
-    """Median hours between a version's save and its first review, over reviewed versions."""
-    first_reviews = (
-        ResourceVersion.objects.filter(resource__call=call)
-        .annotate(first=Min("reviews__created_at"))
-        .filter(first__isnull=False)
-        .values_list("created_at", "first")
+    """Median hours between a version's save and its first review, over reviewed versions.
+
+    The delays are computed by the database (no date parsed per version here).
+    """
+    delays = (
+        Review.objects.filter(version__resource__call=call)
+        .values("version_id")
+        .annotate(
+            delay=ExpressionWrapper(
+                Min("created_at") - F("version__created_at"), output_field=DurationField()
+            )
+        )
+        .values_list("delay", flat=True)
         .order_by()
     )
-    delays = [(first - saved).total_seconds() / 3600 for saved, first in first_reviews]
-    if not delays:
+    hours = [delay.total_seconds() / 3600 for delay in delays]
+    if not hours:
         return None, 0
-    return round(statistics.median(delays), 1), len(delays)
+    return round(statistics.median(hours), 1), len(hours)
 
 
 def _by_challenge(call):
@@ -199,8 +245,49 @@ def _funding(call):
     }
 
 
+def _fingerprint(call):
+    """What the figures depend on, read in one small query: the latest version, review,
+    decision and publication of the call (each found by the newest row of an index)."""
+    newest = {
+        "version": ResourceVersion.objects.filter(resource__call=OuterRef("pk")).order_by("-pk"),
+        "review": Review.objects.filter(version__resource__call=OuterRef("pk")).order_by("-pk"),
+        "decision": Decision.objects.filter(cutoff__call=OuterRef("pk")).order_by("-updated_at"),
+        "published": Cutoff.objects.filter(call=OuterRef("pk"), published=True).order_by(
+            "-published_at"
+        ),
+    }
+    fields = {"version": "pk", "review": "pk", "decision": "updated_at", "published": "pk"}
+    row = (
+        Call.objects.filter(pk=call.pk)
+        .annotate(
+            **{
+                f"newest_{name}": Subquery(queryset.values(fields[name])[:1])
+                for name, queryset in newest.items()
+            }
+        )
+        .values_list(*(f"newest_{name}" for name in newest), "updated_at")
+        .first()
+    )
+    parts = (call.pk, *row, timezone.localdate(), timezone.get_current_timezone_name())
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
 def figures(call: Call) -> dict:
-    """Every figure of the dashboard, as the API serves them (amounts as Decimals)."""
+    """Every figure of the dashboard, as the API serves them (amounts as Decimals).
+
+    Computed again only when something they count changed (a version, a
+    review, a decision, a publication, the call itself) or a day passed,
+    and kept `CACHE_SECONDS` at most: a renamed défi shows within that time.
+    """
+    key = "dashboard:" + _fingerprint(call)
+    found = cache.get(key)
+    if found is None:
+        found = _compute(call)
+        cache.set(key, found, CACHE_SECONDS)
+    return found
+
+
+def _compute(call):
     latency, reviewed = _latency_hours(call)
     return {
         "weekly": _weekly(call),

@@ -186,14 +186,31 @@ def test_the_csv_matches_the_table_of_the_page(dataset, alice, client, key):
 def test_it_costs_the_same_queries_whatever_the_calls_size(
     dataset, alice, bob, django_assert_num_queries
 ):
-    # The token and its user, the call with its memberships, then one query per figure
-    # (versions per day and author, validations, states, review delays, défis,
-    # fiches, money).
+    # The token and its user, the call with its memberships, the fingerprint of what
+    # the figures count, then the figures (validations, the weeks' span, versions and
+    # contributors per week, states, review delays, défis, fiches, money).
     steward = client_for(alice)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         steward.get("/api/v1/calls/eau/dashboard")
     for n in range(8):
         version = editing.create_resource(call=dataset, author=bob, title=f"R{n}", content="x")
         edit(version.resource, bob, "xy")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(12):
         assert steward.get("/api/v1/calls/eau/dashboard").status_code == 200
+    with django_assert_num_queries(4):  # nothing changed: the figures come from the cache
+        assert steward.get("/api/v1/calls/eau/dashboard").status_code == 200
+
+
+def test_cached_figures_follow_every_change_they_count(dataset, alice, bob, rita):
+    steward = client_for(alice)
+    before = steward.get("/api/v1/calls/eau/dashboard").json()
+    version = editing.create_resource(call=dataset, author=bob, title="Nouveau", content="x")
+    after = steward.get("/api/v1/calls/eau/dashboard").json()
+    assert after["states"]["pending"] == before["states"]["pending"] + 1
+    review(version, rita, "approve")
+    validated = steward.get("/api/v1/calls/eau/dashboard").json()
+    assert validated["states"]["validated"] == after["states"]["validated"] + 1
+    cutoff = dataset.cutoffs.get(title="Suivant")
+    deciding.publish_cutoff(cutoff=cutoff, actor=alice)
+    funding = steward.get("/api/v1/calls/eau/dashboard").json()["funding"]
+    assert funding["granted"] == "35000.00"
