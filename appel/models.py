@@ -268,10 +268,42 @@ class Call(models.Model):
         """The one status this call may move to, or None once archived."""
         return self.NEXT_STATUS.get(self.status)
 
+    # An open call whose `opens_at` is still ahead is shown as scheduled: it
+    # opens by itself at that instant, and closes by itself at `closes_at`.
+    # Not a stored status: the API's `status` keeps its four values.
+    SCHEDULED = "scheduled"
+
+    @staticmethod
+    def phase_of(status, opens_at, closes_at, now):
+        """What the call is at `now`: its status, with the dates applied to an open call."""
+        if status == Call.Status.OPEN:
+            if opens_at is not None and now < opens_at:
+                return Call.SCHEDULED
+            if closes_at is not None and now >= closes_at:
+                return Call.Status.CLOSED
+        return status
+
+    def phase_at(self, now):
+        return self.phase_of(self.status, self.opens_at, self.closes_at, now)
+
+    @property
+    def phase(self):
+        """`draft`, `scheduled`, `open`, `closed` or `archived`, as of now."""
+        return self.phase_at(timezone.now())
+
+    @property
+    def phase_label(self):
+        phase = self.phase
+        return _("Scheduled") if phase == self.SCHEDULED else self.Status(phase).label
+
+    @property
+    def is_scheduled(self):
+        return self.phase == self.SCHEDULED
+
     @property
     def is_open(self):
-        """Resources may be proposed and edited only while the call is open."""
-        return self.status == self.Status.OPEN
+        """Resources may be proposed and edited only while the call is open, dates included."""
+        return self.phase == self.Status.OPEN
 
     def can_move_to(self, status):
         return self.NEXT_STATUS.get(self.status) == status
