@@ -42,6 +42,7 @@ from .stewarding import (
 AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
     (Call.Status.OPEN, gettext_lazy("Open calls")),
+    (Call.SCHEDULED, gettext_lazy("Calls opening soon")),
     (Call.Status.DRAFT, gettext_lazy("Drafts you steward")),
     (Call.Status.CLOSED, gettext_lazy("Closed calls")),
     (Call.Status.ARCHIVED, gettext_lazy("Archived calls")),
@@ -75,7 +76,7 @@ def _is_post(request):
 def home(request):
     calls = list(Call.objects.visible_to(request.user).with_stats())
     sections = [
-        (status, heading, [call for call in calls if call.status == status])
+        (status, heading, [call for call in calls if call.phase == status])
         for status, heading in HOME_SECTIONS
     ]
     return render(request, "appel/call_list.html", {"calls": calls, "sections": sections})
