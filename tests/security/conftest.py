@@ -4,14 +4,11 @@
 resource "guide" (versions 1 and 2) in the open call "eau".
 """
 
-import datetime
-
 import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
-from appel.stewarding import add_cutoff
 from resources.editing import create_resource, edit_resource
 from tests.conftest import client_for
 
@@ -55,7 +52,6 @@ def resource(call, bob):
 @pytest.fixture
 def roles(call, other_call, resource, alice, bob, charlie, rita, olga, victor, root):
     assert call.role_of(rita) == Membership.Role.REVIEWER
-    add_cutoff(call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice)
     return {
         "anonymous": None,
         "contributor": charlie,

@@ -8,11 +8,14 @@ Each request runs in a savepoint rolled back afterwards, so a steward's
 POST does not change what the next role sees.
 """
 
+import datetime
+
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from appel.models import Cutoff
+from appel.stewarding import add_cutoff
 
 from .conftest import ROLES, api_client, page_client
 
@@ -26,6 +29,12 @@ ANON, CONTRIB, AUTHOR, REVIEWER, O_REVIEWER, STEWARD, O_STEWARD, ADMIN = ROLES
 
 # Where anonymous visitors are redirected somewhere else than the login page.
 REDIRECTS_ANYONE = {"logout"}
+
+
+@pytest.fixture(autouse=True)
+def _cutoff(call, alice):
+    """The call's one cut-off date, unpublished, for the cut-off URLs."""
+    add_cutoff(call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice)
 
 
 def every(code):
