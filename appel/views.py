@@ -16,6 +16,7 @@ from django.db.models import Count, Prefetch
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -24,11 +25,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
+from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
 from .stewarding import (
     InvitationInvalid,
     LastSteward,
+    StatusMoveRefused,
     accept_invitation,
+    change_status,
     find_people,
     invite,
     launch_call,
@@ -54,16 +58,8 @@ STATUS_ACTIONS = {
 }
 
 
-def _calls(request):
-    """Calls the visitor may see, with the memberships `role_of` reads, users included."""
-    memberships = Membership.objects.select_related("user")
-    return Call.objects.visible_to(request.user).prefetch_related(
-        Prefetch("memberships", queryset=memberships)
-    )
-
-
 def _call_for_steward(request, slug):
-    call = get_object_or_404(_calls(request), slug=slug)
+    call = get_call(request.user, slug, with_members=True)
     if not call.is_steward(request.user):
         raise PermissionDenied
     return call
@@ -74,7 +70,7 @@ def _is_post(request):
 
 
 def home(request):
-    calls = list(Call.objects.visible_to(request.user).with_stats())
+    calls = list(visible_calls(request.user, Call.objects.with_stats()))
     sections = [
         (status, heading, [call for call in calls if call.phase == status])
         for status, heading in HOME_SECTIONS
@@ -85,8 +81,8 @@ def home(request):
 def call_detail(request, slug):
     challenges = Challenge.objects.annotate(resource_count=Count("resources"))
     challenges = challenges.order_by("position", "pk")  # counting drops the default ordering
-    calls = _calls(request).with_stats().prefetch_related(Prefetch("challenges", challenges))
-    call = get_object_or_404(calls, slug=slug)
+    calls = Call.objects.with_stats().prefetch_related(Prefetch("challenges", challenges))
+    call = get_call(request.user, slug, queryset=calls, with_members=True)
     members = call.memberships.all()
     role = call.role_of(request.user)
     ctx = {
@@ -121,7 +117,9 @@ def call_edit(request, slug):
     call = _call_for_steward(request, slug)
     form = CallForm(request.POST, instance=call) if _is_post(request) else CallForm(instance=call)
     if form.is_valid():
-        save_call(call=form.save(commit=False), actor=request.user)
+        form.save(commit=False)  # the instance holds the cleaned values
+        changes = {name: getattr(call, name) for name in form.changed_data}
+        save_call(call=call, actor=request.user, changes=changes)
         messages.success(request, _("The call is updated."))
         return redirect(call)
     return render(request, "appel/call_form.html", {"form": form, "call": call})
@@ -164,31 +162,83 @@ STATUS_CONSEQUENCES = {
 def call_status(request, slug):
     """Moves the call to its next status, after a page saying what that changes."""
     call = _call_for_steward(request, slug)
-    form = StatusForm(request.POST if _is_post(request) else {"status": call.next_status or ""})
-    if not (form.is_valid() and call.can_move_to(form.cleaned_data["status"])):
+    at_once = request.POST.get("at_once") == "1" or request.GET.get("at_once") == "1"
+    if call.is_scheduled:
+        # Scheduled: what is left is opening at once (or closing, from the call page).
+        default = Call.Status.OPEN if at_once else call.next_status
+    else:
+        default = call.next_status
+    form = StatusForm(request.POST if _is_post(request) else {"status": default or ""})
+    if not form.is_valid():
         messages.error(request, _("A call moves from draft to open, closed, then archived only."))
         return redirect(call)
     status = form.cleaned_data["status"]
     if _is_post(request):
-        call.status = status
-        save_call(call=call, actor=request.user, fields=["status", "updated_at"])
-        messages.success(
-            request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
-        )
+        try:
+            change_status(call=call, to=status, actor=request.user, at_once=at_once)
+        except StatusMoveRefused:
+            messages.error(
+                request, _("A call moves from draft to open, closed, then archived only.")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if call.is_scheduled:
+                sentence = _("The call is announced: it opens by itself on %(date)s.") % {
+                    "date": formats.date_format(
+                        timezone.localtime(call.opens_at), "DATETIME_FORMAT"
+                    )
+                }
+            else:
+                sentence = _("The call is now “%(status)s”.") % {"status": call.phase_label}
+            messages.success(request, sentence)
         return redirect(call)
+    if not (call.can_move_to(status) or (status == Call.Status.OPEN and call.is_scheduled)):
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+        return redirect(call)
+    return render(request, "confirm.html", _status_confirmation(call, status, at_once))
+
+
+def _status_confirmation(call, status, at_once):
+    """What the confirmation page of a status move says, the dates taken into account."""
     heading, consequences, irreversible = STATUS_CONSEQUENCES[status]
-    ctx = {
+    consequences = list(consequences)
+    button, alternative = STATUS_ACTIONS[status], None
+    opens_later = call.opens_at is not None and call.opens_at > timezone.now()
+    if status == Call.Status.OPEN and opens_later:
+        when = formats.date_format(timezone.localtime(call.opens_at), "DATETIME_FORMAT")
+        if call.is_scheduled:
+            consequences = [
+                _("The call opens now instead of %(date)s: its opening date becomes now.")
+                % {"date": when},
+                *consequences[1:],
+            ]
+            button = _("Open now")
+        elif not at_once:
+            consequences = [
+                _("The call is announced now: everyone can read it."),
+                _("It opens by itself on %(date)s; until then nobody can propose resources.")
+                % {"date": when},
+            ]
+            button = _("Schedule the opening")
+            alternative = _("Open now instead")
+    if status == Call.Status.CLOSED and call.closes_at and call.closes_at > timezone.now():
+        consequences.append(
+            _("Its closing date (%(date)s) becomes now.")
+            % {"date": formats.date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")}
+        )
+    return {
         "call": call,
         "heading": heading % {"title": call.title},
         "consequences": consequences,
         "irreversible": irreversible,
-        "button": STATUS_ACTIONS[status],
+        "button": button,
+        "alternative": alternative,
         "danger": status != Call.Status.OPEN,
-        "hidden": {"status": status},
+        "hidden": {"status": status, **({"at_once": "1"} if at_once or call.is_scheduled else {})},
         "cancel_url": call.get_absolute_url(),
         "cancel_label": _("Cancel, keep it as it is"),
     }
-    return render(request, "confirm.html", ctx)
 
 
 @login_required
@@ -403,7 +453,7 @@ def invitation(request, token):
 
 def _memberships(user, viewer):
     """`user`'s roles on the calls `viewer` may see (someone else's drafts stay hidden)."""
-    visible = Call.objects.visible_to(viewer).values("pk")
+    visible = visible_calls(viewer).values("pk")
     memberships = user.memberships.filter(call__in=visible).select_related("call")
     return memberships.order_by("-call__created_at")
 

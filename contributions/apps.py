@@ -7,10 +7,6 @@ class ContributionsConfig(AppConfig):
     verbose_name = _("Contributions")
 
     def ready(self):
-        # The seam that lets a resource's JSON carry its published cut-off
-        # decisions without the resources app importing this one.
-        from resources.api import register_decisions_reader
+        from . import slots
 
-        from .deciding import public_decisions_by_resource
-
-        register_decisions_reader(public_decisions_by_resource)
+        slots.connect()  # the panels contributions fills on appel's and resources' pages

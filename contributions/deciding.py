@@ -21,7 +21,6 @@ from django.utils.translation import gettext as _
 
 from appel import audit
 from appel.models import Call, Cutoff
-from resources import pagecache
 from resources.models import Resource, ResourceVersion
 
 from .models import Decision
@@ -186,11 +185,8 @@ def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
         target=cutoff.title,
         decisions=count,
     )
-    # Resource pages show published decisions: their cached parts are now stale.
-    # Renewed now and again after commit, so that a page rendered in between
-    # (from the rows before commit) is not kept either.
-    pagecache.renew()
-    transaction.on_commit(pagecache.renew)
+    # Resource pages show published decisions: saving the cut-off renews their
+    # cached parts (resources.pagecache listens to Cutoff).
     return cutoff
 
 

@@ -8,13 +8,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from appel.loaders import get_call
+
 from .. import dashboard
-from .review import _call
 
 
 def _tables(request, slug):
     """The call's dashboard tables, or the reason to show none: (call, tables, refusal)."""
-    call = _call(request, slug)
+    call = get_call(request.user, slug, with_members=True)
     if not dashboard.may_see(call, request.user):
         if not request.user.is_authenticated:
             return call, None, redirect_to_login(request.get_full_path())
@@ -23,9 +24,9 @@ def _tables(request, slug):
 
 
 @require_GET
-def call_dashboard(request, call):
+def call_dashboard(request, call_slug):
     """Charts with their summary and data table side by side, for stewards and reviewers."""
-    call, tables, refusal = _tables(request, call)
+    call, tables, refusal = _tables(request, call_slug)
     if refusal:
         return refusal
     return render(request, "contributions/dashboard.html", {"call": call, "tables": tables})
@@ -41,9 +42,9 @@ def _cell(value):
 
 
 @require_GET
-def dashboard_csv(request, call, table):
+def dashboard_csv(request, call_slug, table):
     """One table of the dashboard as CSV: the same header and rows as on the page."""
-    call, tables, refusal = _tables(request, call)
+    call, tables, refusal = _tables(request, call_slug)
     if refusal:
         return refusal
     found = {t.key: t for t in tables}

@@ -15,13 +15,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
+from appel.loaders import get_call
 from appel.stewarding import add_cutoff
-from resources import reading
+from resources import loaders
 from resources.models import Resource
 
 from .. import deciding
 from ..models import Decision
-from .review import _call
 
 
 class CutoffForm(forms.Form):
@@ -83,8 +83,8 @@ class DecisionForm(forms.Form):
 
 
 def _cutoff(request, slug, pk):
-    call = _call(request, slug)
-    if not 1 <= pk <= reading.MAX_NUMBER:
+    call = get_call(request.user, slug, with_members=True)
+    if not loaders.can_exist(pk):
         raise Http404
     cutoff = get_object_or_404(call.cutoffs, pk=pk)
     cutoff.call = call
@@ -98,9 +98,9 @@ def _add_errors(form, error):
 
 
 @require_http_methods(["GET", "POST"])
-def cutoff_list(request, call):
+def cutoff_list(request, call_slug):
     """The call's cut-off dates; its stewards add them here."""
-    call = _call(request, call)
+    call = get_call(request.user, call_slug, with_members=True)
     is_steward = call.is_steward(request.user)
     form = None
     if is_steward:
@@ -118,9 +118,9 @@ def cutoff_list(request, call):
 
 
 @require_http_methods(["GET", "POST"])
-def cutoff_detail(request, call, cutoff):
+def cutoff_detail(request, call_slug, cutoff):
     """One cut-off: its decisions (stewards always, anyone once published) and the form."""
-    cutoff = _cutoff(request, call, cutoff)
+    cutoff = _cutoff(request, call_slug, cutoff)
     call = cutoff.call
     is_steward = call.is_steward(request.user)
     form = None
@@ -179,9 +179,9 @@ def cutoff_detail(request, call, cutoff):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def cutoff_publish(request, call, cutoff):
+def cutoff_publish(request, call_slug, cutoff):
     """A confirmation page: publishing makes every decision public and final."""
-    cutoff = _cutoff(request, call, cutoff)
+    cutoff = _cutoff(request, call_slug, cutoff)
     call = cutoff.call
     if not call.is_steward(request.user):
         raise PermissionDenied

@@ -1,0 +1,33 @@
+"""Places on the resource pages and in the resource API that a higher app fills.
+
+See appel/slots.py for how a slot works; contributions fills these from its
+`AppConfig.ready()` (contributions/slots.py).
+"""
+
+from appel.slots import Slot
+
+RESOURCE_PANEL = Slot(
+    "resource-panel",
+    "Beside the text of the resource page (cached with it, see pagecache): resource -> HTML. "
+    "`resource` comes with its call, version pointers (heavy columns included) and source.",
+)
+VERSION_REVIEWS = Slot(
+    "version-reviews",
+    "Under a version on its page: version -> HTML.",
+)
+VERSION_REVIEW_DATA = Slot(
+    "version-review-data",
+    "The `reviews` of a version in the API's version detail: version -> list of dicts "
+    "{reviewer, verdict, comment, comment_html, created_at}.",
+)
+RESOURCE_DECISIONS = Slot(
+    "resource-decisions",
+    "Beside the text of the resource page, above the credit panel (cached with it): "
+    "resource -> HTML, the published cut-off decisions about it.",
+)
+RESOURCES_DECISION_DATA = Slot(
+    "resources-decision-data",
+    "The `decisions` of resources in the API: resources (a list, one query for all) -> "
+    "{resource pk: [{cutoff, decision, version, amount, pool_with, answer, answer_html, "
+    "published_at}]}.",
+)
