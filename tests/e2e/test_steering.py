@@ -105,6 +105,29 @@ def test_closing_a_call_is_confirmed_and_can_be_cancelled_by_keyboard(new_page, 
     assert call.status == Call.Status.OPEN
 
 
+def test_a_steward_schedules_a_call(new_page, alice):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from tests.conftest import make_call
+
+    opens = timezone.localtime() + timedelta(days=45)
+    call = make_call(alice, status=Call.Status.DRAFT, opens_at=opens)
+    page = new_page()
+    login(page, "alice", PASSWORD)
+    page.goto(call.get_absolute_url())
+    page.get_by_role("link", name="Ouvrir l’appel…").click()
+    expect(page.locator("main")).to_contain_text("s’ouvre de lui-même le")
+    assert axe_violations(page) == []
+    page.get_by_role("button", name="Programmer l’ouverture").click()
+    expect(page.locator(".badge-scheduled")).to_have_text("Programmé")
+    expect(page.locator(".notice.scheduled")).to_contain_text(f"Ouvre le {opens.day} ")
+    expect(page.get_by_role("link", name="Proposer une ressource")).to_have_count(0)
+    call.refresh_from_db()
+    assert (call.status, call.phase) == ("open", "scheduled")
+
+
 @pytest.mark.parametrize("width", [1280, 360])
 def test_the_steering_pages_are_axe_clean_and_fit_a_phone(new_page, validated, alice, width):
     from datetime import date
