@@ -1,10 +1,11 @@
-"""Writes that run a call: launching it, editing it, moving its status, its members.
+"""Writes that run a call: launching it, editing it and its défis, moving its status, its members.
 
 The HTML views and the API both call these functions. A call must always
 keep at least one steward: without one, nobody could open, edit or even see
 it (a draft is visible to its stewards alone). So every membership change
 locks the call row first, and two stewards removing each other at the same
-instant cannot leave the call orphaned.
+instant cannot leave the call orphaned. Once archived, a call is a
+read-only record: every write here refuses it (CallArchived).
 """
 
 import contextlib
@@ -22,7 +23,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from . import audit, tasks
-from .models import Call, Cutoff, Invitation, Membership, User
+from .models import Call, Challenge, Cutoff, Invitation, Membership, User
 
 INVITATION_SALT = "appel.invitation"
 INVITATION_MAX_AGE = 30 * 24 * 3600  # seconds: the e-mail says "30 days"
@@ -36,6 +37,27 @@ class LastSteward(Exception):
         super().__init__(
             _("A call needs at least one steward: add another steward before this change.")
         )
+
+
+class CallArchived(Exception):
+    """Refused: an archived call is a read-only record, for its stewards too.
+
+    Its title, budget, défis, members and retribution stay as they were when
+    it was archived; what was funded, and why, must not change afterwards.
+    """
+
+    def __init__(self, call):
+        self.call = call
+        super().__init__(
+            _("The call “%(title)s” is archived: it is a read-only record.") % {"title": call.title}
+        )
+
+
+def refuse_if_archived(call):
+    """Lock the call row and raise CallArchived if it is archived (read under the lock)."""
+    status = Call.objects.select_for_update().filter(pk=call.pk).values_list("status", flat=True)
+    if status.first() == Call.Status.ARCHIVED:
+        raise CallArchived(call)
 
 
 @transaction.atomic
@@ -55,10 +77,6 @@ def launch_call(*, call: Call, funder: User) -> Call:
     return call
 
 
-def _lock(call):
-    Call.objects.select_for_update().filter(pk=call.pk).exists()
-
-
 def _is_last_steward(call, membership):
     return (
         membership.role == Membership.Role.STEWARD
@@ -75,7 +93,7 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
     Posting an existing member again changes their role, which is how a
     reviewer becomes a steward; demoting the last steward is refused.
     """
-    _lock(call)
+    refuse_if_archived(call)
     membership = Membership.objects.filter(call=call, user=user).first()
     if membership is None:
         membership = Membership.objects.create(call=call, user=user, role=role)
@@ -106,7 +124,7 @@ def remove_member(*, call: Call, user: User, actor=None) -> None:
     The membership is read again once the call is locked: a role read before
     the lock may have changed since.
     """
-    _lock(call)
+    refuse_if_archived(call)
     membership = Membership.objects.filter(call=call, user=user).first()
     if membership is None:
         return
@@ -231,6 +249,14 @@ def catch_up(call: Call) -> Call:
     return call
 
 
+@transaction.atomic
+def save_challenge(*, challenge: Challenge) -> Challenge:
+    """Saves a new or edited défi, unless its call is archived."""
+    refuse_if_archived(challenge.call)
+    challenge.save()
+    return challenge
+
+
 # Written with a call's row, never by save_call's `changes`: the status moves
 # through move_status; description_html follows description.
 _NOT_CHANGES = frozenset({"id", "status", "description_html", "created_by", "created_at"})
@@ -249,6 +275,8 @@ def save_call(*, call: Call, actor, changes: dict) -> Call:
     if refused := _NOT_CHANGES.intersection(changes):
         raise ValueError(f"save_call does not change {', '.join(sorted(refused))}")
     stored = _locked(call)
+    if changes and stored.status == Call.Status.ARCHIVED:
+        raise CallArchived(stored)
     budget_before = (stored.budget_amount, stored.budget_currency)
     for name, value in changes.items():
         setattr(stored, name, value)
@@ -279,6 +307,7 @@ def add_cutoff(*, call: Call, title: str, date, actor) -> Cutoff:
     """A new cut-off date ("relevé") of `call`; its decisions are taken in contributions."""
     if not call.is_steward(actor):
         raise PermissionDenied(_("Only the call's stewards set its cut-off dates."))
+    refuse_if_archived(call)
     cutoff = Cutoff(call=call, title=title, date=date)
     cutoff.full_clean(exclude=["call", "published_by"])
     cutoff.save()
@@ -321,7 +350,7 @@ def invite(*, call: Call, email: str, role: str, actor, site_url: str):
     accounts = list(User.objects.filter(email__iexact=email, is_active=True)[:2])
     if len(accounts) == 1:
         return set_member(call=call, user=accounts[0], role=role, actor=actor)[0], None
-    _lock(call)
+    refuse_if_archived(call)
     invitation = (
         Invitation.objects.filter(call=call, email__iexact=email, accepted_at__isnull=True)
         .order_by("-pk")

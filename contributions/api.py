@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 from appel.api import CallMixin, StewardsWrite
 from appel.drf import Conflict
 from appel.loaders import get_call
+from appel.stewarding import CallArchived
 from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import Resource, ResourceVersion
@@ -224,7 +225,10 @@ class CallRetribution(UrlObjectsView):
             self.permission_denied(request, message=str(refused))
         if not isinstance(published, bool):
             raise serializers.ValidationError({"published": [_("Send true or false.")]})
-        attribution.publish_retribution(call=call, actor=request.user, published=published)
+        try:
+            attribution.publish_retribution(call=call, actor=request.user, published=published)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
         return self.get_report(call)
 
 
@@ -281,7 +285,7 @@ class CutoffMixin(CallMixin):
 
 def _decision_errors(error):
     """deciding's refusals as API errors: 409 once published, 400 with the field otherwise."""
-    if isinstance(error, deciding.CutoffPublished):
+    if isinstance(error, (deciding.CutoffPublished, CallArchived)):
         return Conflict(str(error))
     return serializers.ValidationError(
         error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
@@ -342,7 +346,7 @@ class DecisionList(CutoffMixin, generics.ListCreateAPIView):
                 pool_with=pool_with,
                 actor=request.user,
             )
-        except (deciding.CutoffPublished, DjangoValidationError) as error:
+        except (deciding.CutoffPublished, CallArchived, DjangoValidationError) as error:
             raise _decision_errors(error) from None
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(decision).data, status=answer)
@@ -359,7 +363,7 @@ class CutoffPublish(CutoffMixin, generics.GenericAPIView):
         cutoff = self.get_cutoff()
         try:
             deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
-        except deciding.CutoffPublished as error:
+        except (deciding.CutoffPublished, CallArchived) as error:
             raise Conflict(str(error)) from None
         decisions = self.get_serializer(deciding.decisions_of(cutoff, request.user), many=True)
         return Response(

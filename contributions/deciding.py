@@ -9,7 +9,7 @@ and never change again: an announced decision is a promise.
 
 The HTML views and the API both call these functions; they only turn the
 refusals into messages or status codes (ValidationError -> 400,
-PermissionDenied -> 403, CutoffPublished -> 409).
+PermissionDenied -> 403, CutoffPublished and CallArchived -> 409).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from appel import audit
 from appel.models import Call, Cutoff
+from appel.stewarding import refuse_if_archived
 from resources.models import Resource, ResourceVersion
 
 from .models import Decision
@@ -101,6 +102,7 @@ def record_decision(
     """
     call = cutoff.call
     _check_steward(call, actor)
+    refuse_if_archived(call)
     if _locked(cutoff).published:
         raise CutoffPublished(cutoff)
     errors = {}
@@ -172,6 +174,7 @@ def record_decision(
 def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
     """Makes all the cut-off's decisions public at once; from then on they are final."""
     _check_steward(cutoff.call, actor)
+    refuse_if_archived(cutoff.call)
     stored = _locked(cutoff)
     if stored.published:
         raise CutoffPublished(cutoff)

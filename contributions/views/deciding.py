@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from appel.loaders import get_call
-from appel.stewarding import add_cutoff
+from appel.stewarding import CallArchived, add_cutoff
 from resources import loaders
 from resources.models import Resource
 
@@ -106,7 +106,11 @@ def cutoff_list(request, call_slug):
     if is_steward:
         form = CutoffForm(request.POST if request.method == "POST" else None)
         if form.is_valid():
-            cutoff = add_cutoff(call=call, actor=request.user, **form.cleaned_data)
+            try:
+                cutoff = add_cutoff(call=call, actor=request.user, **form.cleaned_data)
+            except CallArchived as error:
+                messages.error(request, str(error))
+                return redirect("contributions:cutoff-list", call.slug)
             messages.success(request, _("The cut-off date is added: record its decisions now."))
             return redirect("contributions:cutoff-detail", call.slug, cutoff.pk)
     elif request.method == "POST":
@@ -140,7 +144,7 @@ def cutoff_detail(request, call_slug, cutoff):
                     pool_with=data["pool_with"],
                     actor=request.user,
                 )
-            except deciding.CutoffPublished as error:
+            except (deciding.CutoffPublished, CallArchived) as error:
                 messages.error(request, str(error))
                 return redirect("contributions:cutoff-detail", call.slug, cutoff.pk)
             except ValidationError as error:
@@ -189,7 +193,7 @@ def cutoff_publish(request, call_slug, cutoff):
     if request.method == "POST" and not cutoff.published:
         try:
             deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
-        except deciding.CutoffPublished as error:
+        except (deciding.CutoffPublished, CallArchived) as error:
             messages.error(request, str(error))
         else:
             messages.success(

@@ -8,14 +8,11 @@ Each request runs in a savepoint rolled back afterwards, so a steward's
 POST does not change what the next role sees.
 """
 
-import datetime
-
 import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from appel.models import Cutoff
-from appel.stewarding import add_cutoff
 from tests.conftest import web_client
 
 from .conftest import ROLES, api_client
@@ -30,12 +27,6 @@ ANON, CONTRIB, AUTHOR, REVIEWER, O_REVIEWER, STEWARD, O_STEWARD, ADMIN = ROLES
 
 # Where anonymous visitors are redirected somewhere else than the login page.
 REDIRECTS_ANYONE = {"logout"}
-
-
-@pytest.fixture(autouse=True)
-def _cutoff(call, alice):
-    """The call's one cut-off date, unpublished, for the cut-off URLs."""
-    add_cutoff(call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice)
 
 
 def every(code):
@@ -65,7 +56,7 @@ API_V1 = {**API_RES, "number": 1}
 API_V2 = {**API_RES, "number": 2}
 REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
 # The call's one cut-off date (unpublished), made by the `roles` fixture; its id
-# is read when the request is built (sequences differ between databases).
+# is read when the request is built (sequences differ between databases): `url_of`.
 CUTOFF = {"call_slug": "eau", "cutoff": "<cutoff>"}
 API_CUTOFF = {"call": "eau", "cutoff": "<cutoff>"}
 NEW_CUTOFF = {"title": "Relevé de septembre", "date": "2026-09-29"}
@@ -103,6 +94,11 @@ TABLE = {
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "appel:sign-out-everywhere": {
+        "kwargs": {},
+        "get": rule(405, anonymous=302),
+        "post": every(302),
+    },
     "login": {"kwargs": {}, "get": every(200)},
     "logout": {"kwargs": {}, "get": every(405), "post": every(302)},
     "password_change": {"kwargs": {}, "get": LOGGED_IN_ONLY},
@@ -179,6 +175,11 @@ TABLE = {
     # API: accounts
     "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},
     "api:token": {"kwargs": {}, "get": every(405), "post": every(400)},
+    "api:token-revoke": {
+        "kwargs": {},
+        "get": rule(405, anonymous=401),
+        "post": rule(204, anonymous=401),
+    },
     "api:me": {"kwargs": {}, "get": rule(200, anonymous=401)},
     # API: calls, members, challenges
     "api:call-list": {
@@ -297,12 +298,18 @@ def test_it_finds_pages_and_api_endpoints_in_the_walk():
     assert not any(name.startswith("admin:") for name in names)
 
 
-def _request(name, method, user):
+def url_of(name):
+    """The URL of a TABLE entry, the cut-off's id filled in."""
     entry = TABLE[name]
     kwargs = dict(entry["kwargs"])
     if kwargs.get("cutoff") == "<cutoff>":
         kwargs["cutoff"] = Cutoff.objects.get(call__slug="eau").pk
-    url = reverse(name, kwargs=kwargs) + entry.get("query", "")
+    return reverse(name, kwargs=kwargs) + entry.get("query", "")
+
+
+def _request(name, method, user):
+    entry = TABLE[name]
+    url = url_of(name)
     data = entry.get(f"{method}_data", {})
     if name.startswith("api:"):
         client = api_client(user)
