@@ -258,3 +258,19 @@ def test_outsiders_see_unpublished_cut_offs_without_their_decisions(
     page = client.get(f"/calls/eau/cutoffs/{cutoff.pk}/").content.decode()
     assert "not published yet" in page and "bravo" not in page
     assert client.post(f"/calls/eau/cutoffs/{cutoff.pk}/", {}).status_code == 403
+
+
+def test_an_archived_call_takes_no_cut_off_nor_decision(cutoff, validated, alice):
+    from appel.stewarding import move_status
+
+    move_status(call=cutoff.call, to="closed", actor=alice)
+    move_status(call=cutoff.call, to="archived", actor=alice)
+    steward = client_for(alice)
+    body = {**BODY, "amount": "20000"}
+    assert steward.post(url(cutoff), body, format="json").status_code == 409
+    assert steward.post(url(cutoff, "publish")).status_code == 409
+    created = steward.post(
+        "/api/v1/calls/eau/cutoffs", {"title": "Trop tard", "date": "2027-01-01"}, format="json"
+    )
+    assert created.status_code == 409
+    assert not cutoff.decisions.exists()
