@@ -42,3 +42,17 @@ PROFILE = Slot(
     "profile",
     "Below a person's roles on their profile page: request, profile_user -> HTML.",
 )
+
+
+HEADER = Slot(
+    "header",
+    "In the site header's menu, for a signed-in person: request -> HTML (list items).",
+)
+CALL_LINKS = Slot(
+    "call-links",
+    "In a call page's list of links about the call: request, call -> HTML (list items).",
+)
+ACCOUNT = Slot(
+    "account",
+    "At the end of one's own profile page, after the account settings: request -> HTML.",
+)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import credits, dashboard, deciding, review
+from .views import account, credits, dashboard, deciding, review
 
 app_name = "contributions"
 
@@ -35,4 +35,7 @@ urlpatterns = [
         dashboard.dashboard_csv,
         name="dashboard-csv",
     ),
+    # A person's own data
+    path("accounts/profile/data.json", account.account_data, name="account-data"),
+    path("accounts/delete/", account.account_delete, name="account-delete"),
 ]

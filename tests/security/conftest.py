@@ -7,12 +7,15 @@ resource "guide" (versions 1 and 2) in the open call "eau".
 import datetime
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
 from appel.stewarding import add_cutoff
 from resources.editing import edit_resource
+from resources.files import upload_file
 from tests.conftest import client_for
+from tests.resources.samples import image_bytes
 
 ROLES = (
     "anonymous",
@@ -50,6 +53,9 @@ def resource(resource, bob):
         base_version=1,
     )
     resource.refresh_from_db()
+    upload_file(
+        resource=resource, uploader=bob, upload=SimpleUploadedFile("plan.png", image_bytes())
+    )
     return resource
 
 
