@@ -7,7 +7,7 @@ appel/slots.py and resources/slots.py.
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import attribution, reviewing
+from . import attribution, deciding, reviewing
 from .api import VersionReviewSerializer
 
 # The resource page's panel names this many authors; the attribution page lists everyone.
@@ -53,6 +53,29 @@ def profile_reviews(*, request, profile_user):
     return render_to_string(
         "contributions/profile_reviews.html",
         {"profile_user": profile_user, "reviews": reviews},
+        request=request,
+    )
+
+
+def resource_decisions(*, resource):
+    """The published cut-off decisions about `resource`, the latest first (one query)."""
+    decisions = list(deciding.published_decisions_about(resource))
+    return render_to_string(
+        "contributions/resource_decisions.html", {"resource": resource, "decisions": decisions}
+    )
+
+
+def resources_decision_data(*, resources):
+    """The API's `decisions` of a list of resources, one query for all."""
+    return deciding.public_decisions_by_resource(resources)
+
+
+def profile_decisions(*, request, profile_user):
+    """Published decisions about the communs `profile_user` wrote in (until notifications)."""
+    decisions = list(deciding.published_decisions_for(profile_user, request.user))
+    return render_to_string(
+        "contributions/profile_decisions.html",
+        {"profile_user": profile_user, "decisions": decisions},
         request=request,
     )
 
@@ -103,13 +126,22 @@ def account_data(*, request):
 
 def connect():
     from appel.slots import ACCOUNT, CALL_LINKS, HEADER, PROFILE
-    from resources.slots import RESOURCE_PANEL, VERSION_REVIEW_DATA, VERSION_REVIEWS
+    from resources.slots import (
+        RESOURCE_DECISIONS,
+        RESOURCE_PANEL,
+        RESOURCES_DECISION_DATA,
+        VERSION_REVIEW_DATA,
+        VERSION_REVIEWS,
+    )
 
     RESOURCE_PANEL.provide(resource_panel)
+    RESOURCE_DECISIONS.provide(resource_decisions)
+    RESOURCES_DECISION_DATA.provide(resources_decision_data)
     VERSION_REVIEWS.provide(version_reviews)
     VERSION_REVIEW_DATA.provide(version_review_data)
     PROFILE.provide(profile_to_review)
     PROFILE.provide(profile_reviews)
+    PROFILE.provide(profile_decisions)
     HEADER.provide(header_to_review)
     CALL_LINKS.provide(call_retribution_link)
     ACCOUNT.provide(account_data)

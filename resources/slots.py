@@ -20,3 +20,14 @@ VERSION_REVIEW_DATA = Slot(
     "The `reviews` of a version in the API's version detail: version -> list of dicts "
     "{reviewer, verdict, comment, comment_html, created_at}.",
 )
+RESOURCE_DECISIONS = Slot(
+    "resource-decisions",
+    "Beside the text of the resource page, above the credit panel (cached with it): "
+    "resource -> HTML, the published cut-off decisions about it.",
+)
+RESOURCES_DECISION_DATA = Slot(
+    "resources-decision-data",
+    "The `decisions` of resources in the API: resources (a list, one query for all) -> "
+    "{resource pk: [{cutoff, decision, version, amount, pool_with, answer, answer_html, "
+    "published_at}]}.",
+)
