@@ -76,14 +76,12 @@ def test_a_radio_beside_a_long_label_keeps_its_size_on_a_phone(new_page, resourc
 @pytest.mark.parametrize(
     ("path", "cell"),
     [
-        ("members/", "main table button[type=submit]"),
+        ("members/", "main tbody td:last-child a"),
         ("retribution/", "main tbody td:last-child"),
         ("resources/", "main tbody td:last-child"),
     ],
 )
-def test_a_table_keeps_its_last_column_in_view_on_a_phone(
-    new_page, resource, rita, path, cell
-):
+def test_a_table_keeps_its_last_column_in_view_on_a_phone(new_page, resource, rita, path, cell):
     """The members' "Retirer", the retribution's "Montant", the resources' last change were
     scrolled out of the screen."""
     rita.display_name = "Rita Marguerite Delacroix-Fontaine (Conseil départemental)"
