@@ -33,7 +33,26 @@ def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
 
 
 class User(AbstractUser):
+    class EmailNotifications(models.TextChoices):
+        NEVER = "never", _("Never")
+        IMMEDIATE = "immediate", _("At once, one e-mail per notification")
+        DAILY = "daily", _("Once a day, a digest")
+
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # How this person wants to hear by e-mail of what contributions/notifying.py tells them.
+    email_notifications = models.CharField(
+        _("e-mail notifications"),
+        max_length=10,
+        choices=EmailNotifications,
+        default=EmailNotifications.DAILY,
+    )
+    # The language of the e-mails sent to this person (blank: the site's own).
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    # The header's bell, read with the user on every page instead of counted:
+    # kept by contributions/notifying.py when notifications are written or read.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     @property
     def name(self):
@@ -320,6 +339,7 @@ class AuditEntry(models.Model):
         VERSION_RESTORED = "version_restored", _("Version restored")
         RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
         RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
+        POST_HIDDEN = "post_hidden", _("Post hidden")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

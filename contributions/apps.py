@@ -5,3 +5,19 @@ from django.utils.translation import gettext_lazy as _
 class ContributionsConfig(AppConfig):
     name = "contributions"
     verbose_name = _("Contributions")
+
+    def ready(self):
+        # The seam with resources (which may not import this app): its signals,
+        # sent after commit, only enqueue our notification tasks.
+        from resources import signals
+
+        from . import tasks
+
+        def version_saved(sender, *, resource_id, version_id, actor_id, **kwargs):
+            tasks.notify_version.enqueue(version_id, actor_id)
+
+        def participant_joined(sender, *, resource_id, user_id, **kwargs):
+            tasks.notify_joined.enqueue(resource_id, user_id)
+
+        signals.version_saved.connect(version_saved, dispatch_uid="notify-version")
+        signals.participant_joined.connect(participant_joined, dispatch_uid="notify-joined")

@@ -42,6 +42,7 @@ from django.utils.translation import gettext as _
 from appel.models import Call
 from resources.models import Resource, ResourceVersion
 
+from . import notifying
 from .models import Review
 
 # A review comment is a note, not a second copy of the resource.
@@ -205,6 +206,7 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
         # snapshot of the resource stays as its editors saved it.
         resource.stable_version = version
         resource.save(update_fields=["stable_version"])
+    notifying.review_recorded(review)
     return review
 
 

@@ -22,8 +22,8 @@ from rest_framework.response import Response
 
 from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 
-from . import editing, reading, search
-from .models import Resource, ResourceVersion
+from . import editing, reading, search, teams
+from .models import Participation, Resource, ResourceVersion
 
 # Output
 
@@ -90,6 +90,7 @@ class ResourceSerializer(serializers.ModelSerializer):
     derived_from = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
+    participants_count = serializers.IntegerField(read_only=True, default=0)
 
     class Meta:
         model = Resource
@@ -106,6 +107,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "url",
+            "participants_count",
         ]
         read_only_fields = fields
 
@@ -548,6 +550,51 @@ class Search(generics.GenericAPIView):
 
 _RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
 
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["username", "display_name", "role", "joined_at"]
+        read_only_fields = fields
+
+
+class Participants(generics.GenericAPIView):
+    """The team of a commun; POST joins it, DELETE leaves it (oneself, while the call is open).
+
+    The last lead cannot leave (409): a commun always has someone to answer for it.
+    """
+
+    serializer_class = ParticipantSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_scope = "edit"
+
+    def resource(self):
+        return reading.get_resource(self.request.user, self.kwargs["call"], self.kwargs["resource"])
+
+    def get(self, request, call, resource):
+        page = self.paginate_queryset(teams.team(self.resource()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={201: ParticipantSerializer})
+    def post(self, request, call, resource):
+        with _domain_errors():
+            participation, created = teams.join(resource=self.resource(), user=request.user)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(participation).data, status=code)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, call, resource):
+        with _domain_errors():
+            try:
+                teams.leave(resource=self.resource(), user=request.user)
+            except teams.LastLead as error:
+                raise Conflict(str(error)) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 urlpatterns = [
     path("calls/<slug:call>/resources", ResourceList.as_view(), name="resource-list"),
     path(_RESOURCE, ResourceDetail.as_view(), name="resource-detail"),
@@ -559,6 +606,7 @@ urlpatterns = [
         name="version-restore",
     ),
     path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
+    path(f"{_RESOURCE}/participants", Participants.as_view(), name="resource-participants"),
     path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),
     path("search", Search.as_view(), name="search"),
 ]

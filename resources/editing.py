@@ -22,10 +22,10 @@ from django.utils.translation import gettext as _
 from appel import audit
 from appel.models import Call, Challenge
 
-from . import authorship, licenses, search
+from . import authorship, licenses, search, signals
 from .diff import three_way_merge
 from .markup import render_markdown
-from .models import Resource, ResourceVersion
+from .models import Participation, Resource, ResourceVersion
 
 
 class CallNotOpen(Exception):
@@ -159,6 +159,9 @@ def _save_version(*, resource, author, comment, parent, runs, merged=False, rest
     version = ResourceVersion.objects.get(resource=resource, number=number)
     resource.latest_version = version
     resource.save(update_fields=["latest_version"])
+    signals.send_on_commit(
+        signals.version_saved, resource_id=resource.pk, version_id=version.pk, actor_id=author.pk
+    )
     return version
 
 
@@ -225,13 +228,18 @@ def create_resource(
         runs = authorship.initial(content, author.pk)
     try:
         with transaction.atomic():
-            return _save_version(
+            version = _save_version(
                 resource=resource,
                 author=author,
                 comment=comment,
                 parent=None,
                 runs=runs,
             )
+            # The creator leads the commun's team (resources/teams.py).
+            Participation.objects.create(
+                resource=version.resource, user=author, role=Participation.Role.LEAD
+            )
+            return version
     except IntegrityError as error:  # the same slug, taken an instant ago
         raise ValidationError(
             {"slug": [_("A resource of this call already uses this slug.")]}

@@ -10,6 +10,8 @@ under a key made of what they depend on:
   `stable_version`), the review state of the shown version, the call's
   status (edit button, read-only notice);
 - the language;
+- a stamp per resource, replaced when its team or its discussion changes
+  (`renew_resource`): the team list and the open threads are in the parts;
 - a generation, replaced whenever a name the parts show changes outside
   the resource: a user's display name, a call, a défi (the receivers below,
   connected in `resources.apps`), and when `rerender_markdown` rewrites the
@@ -30,17 +32,35 @@ TIMEOUT = 60
 GENERATION_KEY = "resource-page:generation"
 
 
+def _people_key(resource_id):
+    return f"resource-page:people:{resource_id}"
+
+
 def resource_page_parts(state, render):
-    """The parts `render()` returns for `state` (a tuple of plain values), cached while fresh."""
+    """The parts `render()` returns for `state` (a tuple of plain values), cached while fresh.
+
+    `state[0]` is the resource's id: its team and its open threads are part
+    of the page too, and `renew_resource` marks them changed.
+    """
     key = "resource-page:" + ":".join(map(str, (*state, get_language())))
-    found = cache.get_many([GENERATION_KEY, key])
+    people_key = _people_key(state[0])
+    found = cache.get_many([GENERATION_KEY, key, people_key])
     generation = found.get(GENERATION_KEY) or _start_generation()
+    stamp = (generation, found.get(people_key))
     cached = found.get(key)
-    if cached is not None and cached[0] == generation:
+    if cached is not None and cached[0] == stamp:
         return cached[1]
     parts = render()
-    cache.set(key, (generation, parts), TIMEOUT)
+    cache.set(key, (stamp, parts), TIMEOUT)
     return parts
+
+
+def renew_resource(resource_id):
+    """The team or the discussion of one resource changed: its page parts are stale.
+
+    Called after commit by resources/teams.py and contributions/discussing.py.
+    """
+    cache.set(_people_key(resource_id), time.time_ns(), None)
 
 
 def _start_generation():
@@ -56,6 +76,10 @@ def renew():
 
 def names_changed(sender, update_fields=None, **kwargs):
     """Receiver: a user, call or défi changed, so every cached part may show an old name."""
-    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+    if update_fields is not None and set(update_fields) <= {
+        "last_login",
+        "password",
+        "email_notifications",
+    }:
         return  # logging in or changing a password shows nowhere on a page
     renew()

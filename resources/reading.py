@@ -9,6 +9,8 @@ really shows or compares that text.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
@@ -18,7 +20,7 @@ from reversion.models import Version
 from appel.models import Call
 
 from .diff import word_diff
-from .models import Resource, ResourceVersion
+from .models import Participation, Resource, ResourceVersion
 
 # Version numbers are stored as 32-bit integers: larger ones cannot exist, and
 # looking them up would make PostgreSQL raise instead of finding nothing.
@@ -56,10 +58,18 @@ def resources(user, *, with_versions=False, with_content=False):
         deferred.append("content")
     if not with_versions:
         deferred += _deferred(["latest_version__", "stable_version__"], _VERSION_BULK)
+    team_size = (
+        Participation.objects.filter(resource=OuterRef("pk"))
+        .order_by()
+        .values("resource")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Resource.objects.with_versions()
         .select_related("derived_from__resource__call")
         .filter(call__in=Call.objects.visible_to(user))
+        .annotate(participants_count=Coalesce(Subquery(team_size), 0))
         .defer(*deferred)
     )
 

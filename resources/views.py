@@ -17,9 +17,10 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appel.models import Call
 from appel.ratelimit import limit_posts
 
-from . import editing, pagecache, reading, search
+from . import editing, pagecache, reading, search, teams
 from .diff import word_diff
 from .forms import ResourceCreateForm, ResourceEditForm
 from .markup import render_markdown
@@ -131,7 +132,15 @@ def resource_detail(request, call, resource):
     parts = pagecache.resource_page_parts(
         state, lambda: _resource_page_parts(request, call, resource)
     )
-    return render(request, "resources/resource_detail.html", {"parts": parts})
+    # What depends on the reader (join, watch) is asked outside the cached parts.
+    ctx = {
+        "parts": parts,
+        "resource_id": state[0],
+        "call_slug": call,
+        "resource_slug": resource,
+        "call_open": state[-1] == Call.Status.OPEN,
+    }
+    return render(request, "resources/resource_detail.html", ctx)
 
 
 def _resource_page_parts(request, call, resource):
@@ -147,9 +156,10 @@ def _resource_page_parts(request, call, resource):
         "waiting": latest.number - stable.number if stable else 0,
         "read_only": _read_only_reason(resource.call),
     }
+    ctx["team"] = list(teams.team(resource))
     return {
         part: render_to_string(f"resources/resource_page_parts.html#{part}", ctx)
-        for part in ("title", "breadcrumbs", "content")
+        for part in ("title", "breadcrumbs", "content", "panel")
     }
 
 
@@ -387,3 +397,26 @@ def call_changes(request, call):
     for version in page:
         version.resource.call = call
     return render(request, "resources/call_changes.html", {"call": call, "page": page})
+
+
+@require_POST
+@login_required
+@limit_posts("edit")
+def resource_join(request, call, resource):
+    """Join the commun's team, or leave it (`leave=1`)."""
+    resource = reading.get_resource(request.user, call, resource)
+    try:
+        if request.POST.get("leave") == "1":
+            if teams.leave(resource=resource, user=request.user):
+                messages.success(request, _("You left the team of this commun."))
+        else:
+            _participation, created = teams.join(resource=resource, user=request.user)
+            if created:
+                messages.success(
+                    request, _("You joined this commun: you will be told of what happens in it.")
+                )
+    except editing.CallNotOpen:
+        _read_only(request, resource.call)
+    except teams.LastLead as error:
+        messages.error(request, str(error))
+    return redirect(resource)

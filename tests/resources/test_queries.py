@@ -16,7 +16,9 @@ API = f"/api/v1/calls/eau/resources/{SLUG}"
 
 # (url, queries for an anonymous visitor)
 COSTS = [
-    (PAGE, 3),  # first visit: the page's state, the resource with both versions, the authors
+    # first visit: the page's state, the resource with both versions, the authors, its team,
+    # its open threads (again after each change: the parts are cached per state)
+    (PAGE, 5),
     (PAGE, 1),  # then: the page's state only, the parts come from the cache
     (HISTORY, 2),  # the resource, one page of versions
     (f"{HISTORY}?page=2", 2),
@@ -46,13 +48,15 @@ def test_it_reads_a_resource_in_a_fixed_number_of_queries(
         assert response.status_code == 200, url
 
 
-def test_it_costs_a_signed_in_visitor_two_more_queries(
+def test_it_costs_a_signed_in_visitor_three_more_queries(
     history, client, bob, django_assert_num_queries
 ):
     client.force_login(bob)
-    with django_assert_num_queries(5):  # + the session and the user
+    # + the session, the user (with the bell's unread count) and the reader's place in the
+    # commun (joined? watching?), asked outside the cached parts
+    with django_assert_num_queries(8):
         assert client.get(PAGE).status_code == 200
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(PAGE).status_code == 200
 
 

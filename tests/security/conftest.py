@@ -9,6 +9,7 @@ from django.test import Client
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
+from contributions.discussing import start_thread
 from resources.editing import create_resource, edit_resource
 from tests.conftest import client_for
 
@@ -50,7 +51,18 @@ def resource(call, bob):
 
 
 @pytest.fixture
-def roles(call, other_call, resource, alice, bob, charlie, rita, olga, victor, root):
+def threads(call, resource, bob):
+    """bob opened a thread on "guide" and one in the call's forum."""
+    return {
+        "resource": start_thread(
+            call=call, resource=resource, author=bob, title="Sur le guide", body="Une question."
+        ),
+        "call": start_thread(call=call, author=bob, title="Au forum", body="Bonjour à tous."),
+    }
+
+
+@pytest.fixture
+def roles(call, other_call, resource, threads, alice, bob, charlie, rita, olga, victor, root):
     assert call.role_of(rita) == Membership.Role.REVIEWER
     return {
         "anonymous": None,
