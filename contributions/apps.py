@@ -19,5 +19,7 @@ class ContributionsConfig(AppConfig):
         def participant_joined(sender, *, resource_id, user_id, **kwargs):
             tasks.notify_joined.enqueue(resource_id, user_id)
 
-        signals.version_saved.connect(version_saved, dispatch_uid="notify-version")
-        signals.participant_joined.connect(participant_joined, dispatch_uid="notify-joined")
+        signals.version_saved.connect(version_saved, weak=False, dispatch_uid="notify-version")
+        signals.participant_joined.connect(
+            participant_joined, weak=False, dispatch_uid="notify-joined"
+        )
