@@ -38,14 +38,17 @@ def test_it_keeps_call_threads_and_resource_threads_apart(resource, thread, api,
     assert forum.status_code == 201 and forum.json()["resource"] is None
     assert api.get(f"/api/v1/calls/eau/threads/{thread.pk}").status_code == 404
     assert api.get(f"{RES}/threads/{forum.json()['id']}").status_code == 404
-    assert [t["title"] for t in api.get("/api/v1/calls/eau/threads").json()["results"]] == [
-        "Forum"
-    ]
+    assert [t["title"] for t in api.get("/api/v1/calls/eau/threads").json()["results"]] == ["Forum"]
 
 
 def test_it_replies_in_order(thread, bob, rita, api):
     for client, body in ((client_for(bob), "Par nappe."), (client_for(rita), "D'accord.")):
-        assert client.post(f"{RES}/threads/{thread.pk}/posts", {"body": body}, format="json").status_code == 201
+        assert (
+            client.post(
+                f"{RES}/threads/{thread.pk}/posts", {"body": body}, format="json"
+            ).status_code
+            == 201
+        )
     detail = api.get(f"{RES}/threads/{thread.pk}").json()
     assert [p["author"] for p in detail["posts"]] == ["charlie", "bob", "rita"]
     assert detail["posts_count"] == 3

@@ -41,9 +41,7 @@ def test_it_watches_what_one_creates_edits_joins_or_posts_in(
     assert watching == {"bob", "charlie", "rita", "victor"}
 
 
-def test_it_tells_watchers_of_a_new_version_but_never_its_author(
-    resource, bob, charlie, committed
-):
+def test_it_tells_watchers_of_a_new_version_but_never_its_author(resource, bob, charlie, committed):
     notifying.watch(user=charlie, call=resource.call, resource=resource)
     with committed():
         version = edit(resource, bob, "Encore.")
@@ -121,7 +119,9 @@ def test_it_tells_authors_of_reviews_and_validation(resource, bob, alice, rita, 
     assert kinds(rita) == [] and kinds(alice) == []
 
 
-def test_it_tells_nobody_but_stewards_of_a_drafts_objects(resource, call, alice, charlie, committed):
+def test_it_tells_nobody_but_stewards_of_a_drafts_objects(
+    resource, call, alice, charlie, committed
+):
     for user in (alice, charlie):
         notifying.watch(user=user, call=call, resource=resource)
     Call.objects.filter(pk=call.pk).update(status=Call.Status.DRAFT)
@@ -154,9 +154,12 @@ def test_it_serves_notifications_and_marks_them_read(resource, thread, bob, char
     assert {"resource", "version"} <= set(first)
     assert (first["kind"], first["actor"], first["version"]) == ("new_version", "charlie", 2)
     assert first["url"].startswith("http://testserver/calls/eau/resources/carte-des-puits/")
-    assert client.post(
-        "/api/v1/me/notifications/read", {"ids": [first["id"]]}, format="json"
-    ).status_code == 204
+    assert (
+        client.post(
+            "/api/v1/me/notifications/read", {"ids": [first["id"]]}, format="json"
+        ).status_code
+        == 204
+    )
     assert client.get("/api/v1/me/notifications?unread=1").json()["count"] == 2
     assert unread(bob) == 2
     assert client.post("/api/v1/me/notifications/read", format="json").status_code == 204
@@ -204,10 +207,12 @@ def test_it_sends_an_immediate_email_in_the_recipients_language_with_unsubscribe
     html, mimetype = message.alternatives[0]
     assert mimetype == "text/html" and "<a href=" in html
     assert unsubscribe in message.body
-    # Nothing is e-mailed twice: the digest finds it sent already.
+    # Nothing is e-mailed twice: the digest tells of the thread bob watched, not the mention.
     User.objects.filter(pk=bob.pk).update(email_notifications="daily")
     call_command("send_digests", stdout=open("/dev/null", "w"))
-    assert len(mail.outbox) == 1
+    assert len(mail.outbox) == 2
+    assert "a ouvert la discussion" in mail.outbox[1].body
+    assert "mentionné" not in mail.outbox[1].body
 
 
 def test_the_digest_sends_each_notification_once(resource, thread, bob, charlie, rita, committed):

@@ -181,7 +181,11 @@ def hostile(alice, rita, db, django_capture_on_commit_callbacks):
                         format="json",
                     )
                 ).json()["id"]
-                _ok(author.post(f"{url}/threads/{threads[where]}/posts", {"body": md}, format="json"))
+                _ok(
+                    author.post(
+                        f"{url}/threads/{threads[where]}/posts", {"body": md}, format="json"
+                    )
+                )
         res = {"call": slug, "resource": "res"}
         r_thread = {**res, "thread": threads["resource"]}
         c_thread = {"call": slug, "thread": threads["call"]}
