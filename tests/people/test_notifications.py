@@ -1,5 +1,7 @@
 """Who is told of what, in the site and by e-mail (contributions/notifying.py, tasks.py)."""
 
+from io import StringIO
+
 import pytest
 from django.core import mail
 from django.core.management import call_command
@@ -9,8 +11,6 @@ from contributions import discussing, notifying, reviewing
 from contributions.models import Notification, Watch
 from resources import editing, teams
 from tests.conftest import client_for
-
-from .conftest import RES
 
 
 def kinds(user):
@@ -209,7 +209,7 @@ def test_it_sends_an_immediate_email_in_the_recipients_language_with_unsubscribe
     assert unsubscribe in message.body
     # Nothing is e-mailed twice: the digest tells of the thread bob watched, not the mention.
     User.objects.filter(pk=bob.pk).update(email_notifications="daily")
-    call_command("send_digests", stdout=open("/dev/null", "w"))
+    call_command("send_digests", stdout=StringIO())
     assert len(mail.outbox) == 2
     assert "a ouvert la discussion" in mail.outbox[1].body
     assert "mentionné" not in mail.outbox[1].body
@@ -220,10 +220,10 @@ def test_the_digest_sends_each_notification_once(resource, thread, bob, charlie,
         discussing.add_post(thread=thread, author=charlie, body="@bob @rita ?")
         edit(resource, charlie, "Encore.")
     User.objects.filter(pk=rita.pk).update(email_notifications="never")
-    call_command("send_digests", stdout=open("/dev/null", "w"))
+    call_command("send_digests", stdout=StringIO())
     assert [m.to for m in mail.outbox] == [["bob@example.org"]]
     assert "Carte des puits" in mail.outbox[0].body and "Recenser" in mail.outbox[0].body
-    call_command("send_digests", stdout=open("/dev/null", "w"))
+    call_command("send_digests", stdout=StringIO())
     assert len(mail.outbox) == 1  # idempotent
 
 
