@@ -63,3 +63,11 @@ def preferences_form(context):
     from ..views.people import PreferencesForm
 
     return PreferencesForm(instance=context["request"].user)
+
+
+@register.simple_tag(takes_context=True)
+def watching_call(context, call):
+    """`{% watching_call call as watching %}`: whether the reader watches the call."""
+    from .. import notifying
+
+    return notifying.is_watching(context["request"].user, call=call)
