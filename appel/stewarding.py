@@ -11,9 +11,10 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
+from . import audit, signals
 from .models import Call, Membership, User
 
 
@@ -132,6 +133,13 @@ def save_call(*, call: Call, actor, fields=None) -> Call:
             before=stored.status,
             after=call.status,
         )
+        moved = {
+            "call_id": call.pk,
+            "status": call.status,
+            "actor_id": getattr(actor, "pk", None),
+            "at": timezone.now().isoformat(),
+        }
+        transaction.on_commit(lambda: signals.call_status_changed.send(sender=None, **moved))
     budget_before = (stored.budget_amount, stored.budget_currency)
     budget_after = (call.budget_amount, call.budget_currency)
     # Form and API may hand the amount as a string: compare numbers.

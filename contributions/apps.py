@@ -7,8 +7,9 @@ class ContributionsConfig(AppConfig):
     verbose_name = _("Contributions")
 
     def ready(self):
-        # The seam with resources (which may not import this app): its signals,
+        # The seams with appel and resources (which may not import this app): their signals,
         # sent after commit, only enqueue our notification tasks.
+        from appel.signals import call_status_changed
         from resources import signals
 
         from . import tasks
@@ -19,6 +20,10 @@ class ContributionsConfig(AppConfig):
         def participant_joined(sender, *, resource_id, user_id, **kwargs):
             tasks.notify_joined.enqueue(resource_id, user_id)
 
+        def status_changed(sender, *, call_id, status, actor_id, at, **kwargs):
+            tasks.notify_call_status.enqueue(call_id, status, actor_id, at)
+
+        call_status_changed.connect(status_changed, weak=False, dispatch_uid="notify-status")
         signals.version_saved.connect(version_saved, weak=False, dispatch_uid="notify-version")
         signals.participant_joined.connect(
             participant_joined, weak=False, dispatch_uid="notify-joined"

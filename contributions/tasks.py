@@ -8,14 +8,16 @@ settings.TASKS: the immediate one runs them at once (`make run`, tests),
 django_tasks_db's worker (`manage.py db_worker`) in production.
 """
 
+from datetime import datetime
+
 from django.db import transaction
 from django.tasks import task
 
-from appel.models import User
+from appel.models import Call, User
 from resources.models import Participation, Resource, ResourceVersion
 
 from . import notifying, reviewing
-from .models import Notification, Post, Review
+from .models import Notification, Post, Review, Watch
 
 Kind = Notification.Kind
 
@@ -136,6 +138,21 @@ def notify_review(review_id: int) -> None:
         version=version,
         review=review,
     )
+
+
+@task
+def notify_call_status(call_id: int, status: str, actor_id: int | None, at: str) -> None:
+    """A call moved: those who watch it or one of its communs are told."""
+    call = Call.objects.filter(pk=call_id).first()
+    if call is None or call.status != status:  # gone, or moved again since: that move tells
+        return
+    moment = datetime.fromisoformat(at)
+    if Notification.objects.filter(
+        call=call, kind=Kind.CALL_STATUS, created_at__gte=moment
+    ).exists():
+        return
+    recipients = set(Watch.objects.filter(call=call).values_list("user_id", flat=True).distinct())
+    notifying.deliver(kind=Kind.CALL_STATUS, recipients=recipients, actor_id=actor_id, call=call)
 
 
 @task
