@@ -219,7 +219,9 @@ def hide_post(*, post: Post, actor, reason: str) -> Post:
 
 def _threads():
     first = Post.objects.filter(thread=OuterRef("pk")).order_by("created_at", "pk")
-    return Thread.objects.select_related("call", "resource", "author", "version").annotate(
+    return Thread.objects.select_related(
+        "call", "resource__challenge", "author", "version"
+    ).annotate(
         opening_html=Subquery(first.values("body_html")[:1]),
         opening_hidden=Subquery(first.values("hidden")[:1]),
     )
