@@ -7,6 +7,7 @@ resource row first, so two leads leaving at the same instant cannot both
 go. Teams change only while the call is open, like the texts.
 """
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -60,6 +61,24 @@ def leave(*, resource: Resource, user) -> bool:
     mine.delete()
     transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
     return True
+
+
+@transaction.atomic
+def promote(*, resource: Resource, user, actor) -> Participation:
+    """A lead makes a participant a lead too: "lead" is the creator and whoever a lead names."""
+    resource = _locked(resource)
+    if not resource.call.is_open:
+        raise CallNotOpen(resource.call)
+    if role_of(resource, actor) != Participation.Role.LEAD:
+        raise PermissionDenied(_("Only a lead of this commun names other leads."))
+    participation = Participation.objects.filter(resource=resource, user=user).first()
+    if participation is None:
+        raise ValidationError({"username": [_("This person is not in the team.")]})
+    if participation.role != Participation.Role.LEAD:
+        participation.role = Participation.Role.LEAD
+        participation.save(update_fields=["role"])
+        transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+    return participation
 
 
 def role_of(resource, user):

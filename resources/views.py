@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -403,10 +403,18 @@ def call_changes(request, call):
 @login_required
 @limit_posts("edit")
 def resource_join(request, call, resource):
-    """Join the commun's team, or leave it (`leave=1`)."""
+    """Join the commun's team, leave it (`leave=1`), or, as a lead, name a lead (`promote`)."""
     resource = reading.get_resource(request.user, call, resource)
     try:
-        if request.POST.get("leave") == "1":
+        if username := request.POST.get("promote"):
+            member = teams.team(resource).filter(user__username=username).first()
+            if member is None:
+                raise Http404(_("This person is not in the team."))
+            teams.promote(resource=resource, user=member.user, actor=request.user)
+            messages.success(
+                request, _("%(name)s leads this commun too.") % {"name": member.user.name}
+            )
+        elif request.POST.get("leave") == "1":
             if teams.leave(resource=resource, user=request.user):
                 messages.success(request, _("You left the team of this commun."))
         else:

@@ -76,3 +76,16 @@ def test_it_hides_a_drafts_communs_on_profiles(resource, call, client, charlie, 
     if who == "charlie":
         client.force_login(charlie)
     assert "Carte des puits" not in client.get("/users/bob/").content.decode()
+
+
+def test_a_lead_names_another_lead_who_may_then_let_them_go(resource, bob, charlie, client):
+    teams.join(resource=resource, user=charlie)
+    client.force_login(charlie)
+    client.post(f"{PAGE}/join/", {"promote": "bob"})  # a participant names nobody
+    assert teams.role_of(resource, charlie) == "participant"
+    client.force_login(bob)
+    assert "Make lead" in client.get(f"{PAGE}/").content.decode()
+    client.post(f"{PAGE}/join/", {"promote": "charlie"})
+    assert teams.role_of(resource, charlie) == "lead"
+    assert client_for(bob).delete(f"{RES}/participants").status_code == 204
+    assert client.post(f"{PAGE}/join/", {"promote": "nobody"}).status_code == 404
