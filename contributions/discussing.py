@@ -58,6 +58,12 @@ def _text(value, *, field, label, limit, required=True):
         raise ValidationError(
             {field: [_("%(label)s contains a NUL character.") % {"label": label}]}
         )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (\ud800) from JSON: no database stores it
+        raise ValidationError(
+            {field: [_("%(label)s contains an invalid character.") % {"label": label}]}
+        ) from None
     if len(value) > limit:
         raise ValidationError(
             {

@@ -216,7 +216,8 @@ def crowded(alice, call):
 
 
 @pytest.mark.parametrize("n", [1, 5])
-@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 3), ("alice", 5, 5)])
+# Signed in, the call page asks one more thing: whether the reader watches the call.
+@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 3), ("alice", 5, 6)])
 def test_it_pins_query_counts(alice, crowded, django_assert_num_queries, n, who, home, page):
     crowded(n)
     client = web_client(alice if who else None)

@@ -127,6 +127,13 @@ def test_it_refuses_bad_threads_clearly(resource, bob):
         assert answer.json()["detail"]
 
 
+def test_it_refuses_lone_surrogates_without_a_500(resource, bob):
+    for raw in ('{"title": "\\ud800", "body": "x"}', '{"title": "T", "body": "\\udfff x"}'):
+        answer = client_for(bob).post(f"{RES}/threads", raw, content_type="application/json")
+        assert answer.status_code == 400, raw
+        assert "U+D" in answer.json()["detail"]
+
+
 def test_it_answers_404_for_unknown_threads_and_posts(thread, alice, api):
     for url in (
         f"{RES}/threads/999999",
