@@ -386,16 +386,15 @@ class ThreadMixin(CallMixin):
         }
 
 
-class ThreadList(ThreadMixin, generics.GenericAPIView):
+class ThreadList(ThreadMixin, generics.ListAPIView):
     """The threads of a commun, or of a call (its forum), the latest active first."""
 
     serializer_class = ThreadSerializer
     permission_classes = [IsAuthenticatedOrReadOnly]
 
-    def get(self, request, **kwargs):
+    def get_queryset(self):
         call, resource = self.target()
-        page = self.paginate_queryset(discussing.threads_of(call=call, resource=resource))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return discussing.threads_of(call=call, resource=resource)
 
     @extend_schema(request=ThreadInput, responses={201: ThreadSerializer})
     def post(self, request, **kwargs):
@@ -527,9 +526,9 @@ class NotificationSerializer(serializers.Serializer):
     read = serializers.SerializerMethodField()
     text = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
-    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    resource = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    actor = serializers.CharField(source="actor.username", default=None)
+    call = serializers.CharField(source="call.slug")
+    resource = serializers.CharField(source="resource.slug", default=None)
     version = serializers.IntegerField(source="version.number", default=None)
     thread = serializers.IntegerField(source="thread_id", default=None)
 

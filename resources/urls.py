@@ -20,6 +20,7 @@ urlpatterns = [
         name="version-restore",
     ),
     path(f"{_RESOURCE}/diff/", views.resource_diff, name="resource-diff"),
+    path(f"{_RESOURCE}/team/", views.resource_team, name="resource-team"),
     path(f"{_RESOURCE}/join/", views.resource_join, name="resource-join"),
     path("calls/<slug:call>/changes/", views.call_changes, name="call-changes"),
     path("preview/", views.markdown_preview, name="markdown-preview"),

@@ -24,6 +24,7 @@ from . import editing, pagecache, reading, search, teams
 from .diff import word_diff
 from .forms import ResourceCreateForm, ResourceEditForm
 from .markup import render_markdown
+from .models import Participation
 
 LIST_PAGE_SIZE = 50
 SORTS = {"recent": ("-updated_at", "-pk"), "title": ("title", "pk")}
@@ -399,6 +400,20 @@ def call_changes(request, call):
     return render(request, "resources/call_changes.html", {"call": call, "page": page})
 
 
+@require_GET
+def resource_team(request, call, resource):
+    """The team of a commun; its leads name other leads here."""
+    resource = reading.get_resource(request.user, call, resource)
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "team": list(teams.team(resource)),
+        "is_lead": teams.role_of(resource, request.user) == Participation.Role.LEAD,
+        "read_only": _read_only_reason(resource.call),
+    }
+    return render(request, "resources/resource_team.html", ctx)
+
+
 @require_POST
 @login_required
 @limit_posts("edit")
@@ -414,6 +429,7 @@ def resource_join(request, call, resource):
             messages.success(
                 request, _("%(name)s leads this commun too.") % {"name": member.user.name}
             )
+            return redirect("resources:resource-team", resource.call.slug, resource.slug)
         elif request.POST.get("leave") == "1":
             if teams.leave(resource=resource, user=request.user):
                 messages.success(request, _("You left the team of this commun."))

@@ -41,16 +41,6 @@ def your_place(context, resource_id):
     return found or {"role": None, "watching": False}
 
 
-@register.simple_tag
-def participants_of(resource_id):
-    """`{% participants_of resource_id as participants %}`: whom a lead may name lead."""
-    return list(
-        Participation.objects.filter(resource_id=resource_id, role=Participation.Role.PARTICIPANT)
-        .select_related("user")
-        .order_by("joined_at", "pk")
-    )
-
-
 @register.simple_tag(takes_context=True)
 def communs_of(context, person):
     """`{% communs_of user as participations %}`: the teams of `person` the reader may see."""

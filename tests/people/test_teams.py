@@ -84,7 +84,8 @@ def test_a_lead_names_another_lead_who_may_then_let_them_go(resource, bob, charl
     client.post(f"{PAGE}/join/", {"promote": "bob"})  # a participant names nobody
     assert teams.role_of(resource, charlie) == "participant"
     client.force_login(bob)
-    assert "Make lead" in client.get(f"{PAGE}/").content.decode()
+    assert "Manage the team" in client.get(f"{PAGE}/").content.decode()
+    assert "Make lead" in client.get(f"{PAGE}/team/").content.decode()
     client.post(f"{PAGE}/join/", {"promote": "charlie"})
     assert teams.role_of(resource, charlie) == "lead"
     assert client_for(bob).delete(f"{RES}/participants").status_code == 204

@@ -226,6 +226,7 @@ TABLE = {
     },
     # People: teams, discussion, watching, notifications (pages)
     "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
+    "resources:resource-team": {"kwargs": RES, "get": every(200)},
     **_people_pages("call", CALL_KW := {"call": "eau"}, C_THREAD, C_POST),
     **_people_pages("resource", RES, R_THREAD, R_POST),
     "contributions:notifications": {"kwargs": {}, "get": LOGGED_IN_ONLY},
