@@ -25,6 +25,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, OuterRef, Subquery
@@ -256,8 +257,7 @@ def url_of(notification) -> str:
 
 
 def set_preferences(*, user, email_notifications=None, language=None) -> User:
-    from django.core.exceptions import ValidationError
-
+    """Change how `user` hears by e-mail (a ValidationError names a bad choice)."""
     fields = []
     if email_notifications is not None:
         if email_notifications not in User.EmailNotifications.values:

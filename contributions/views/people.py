@@ -14,6 +14,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
@@ -216,9 +217,7 @@ def thread_resolve(request, call, thread, resource=None):
     resolved = request.POST.get("resolved") == "1"
     try:
         discussing.set_resolved(thread=thread, actor=request.user, resolved=resolved)
-    except (PermissionDenied, discussing.ReadOnlyCall) as error:
-        if isinstance(error, PermissionDenied):
-            raise
+    except discussing.ReadOnlyCall as error:
         _refused(request, error)
     else:
         messages.success(
@@ -313,7 +312,7 @@ def notifications_read(request):
     ids = [int(raw)] if raw.isdigit() and len(raw) < 19 else None
     notifying.mark_read(user=request.user, ids=ids)
     target = request.POST.get("next", "")
-    if ids and target.startswith("/") and not target.startswith("//"):
+    if ids and url_has_allowed_host_and_scheme(target, allowed_hosts=None):
         return redirect(target)
     if ids is None:
         messages.success(request, _("All your notifications are marked read."))

@@ -115,3 +115,13 @@ def test_a_thread_page_costs_the_same_whatever_its_length(
     )
     with django_assert_num_queries(4):  # the call, its roles, the thread, its posts
         assert client.get(f"{THREADS}{thread.pk}/").status_code == 200
+
+
+def test_marking_read_never_sends_elsewhere(thread, bob, client, committed):
+    with committed():
+        discussing.add_post(thread=thread, author=thread.author, body="@bob ?")
+    client.force_login(bob)
+    mention = Notification.objects.get(recipient=bob, kind="mention")
+    for target in ("https://evil.example/", "//evil.example/", "/\\evil.example"):
+        response = client.post("/notifications/read/", {"id": mention.pk, "next": target})
+        assert response["Location"] == "/notifications/", target
