@@ -158,11 +158,13 @@ def notify_call_status(call_id: int, status: str, actor_id: int | None, at: str)
 @task
 def email_notification(notification_id: int) -> None:
     """One notification by e-mail, to someone who asked for them at once."""
-    claimed = notifying.claim_for_email([notification_id])
-    for notification in claimed:
-        user = notification.recipient
-        if user.email and user.is_active:
-            notifying.compose_email(user, [notification]).send()
+    # Claimed and sent in one transaction: a failed send gives the claim back (a retry
+    # sends it), a second run finds it claimed (nothing is sent twice).
+    with transaction.atomic():
+        for notification in notifying.claim_for_email([notification_id]):
+            user = notification.recipient
+            if user.email and user.is_active:
+                notifying.compose_email(user, [notification]).send()
 
 
 @task
@@ -173,6 +175,7 @@ def send_digest(user_id: int) -> None:
         return
     if user.email_notifications != User.EmailNotifications.DAILY:
         return
-    claimed = notifying.claim_for_email(notifying.digest_ids(user))
-    if claimed:
-        notifying.compose_email(user, claimed, digest=True).send()
+    with transaction.atomic():  # as above: sent, or left for the next run
+        claimed = notifying.claim_for_email(notifying.digest_ids(user))
+        if claimed:
+            notifying.compose_email(user, claimed, digest=True).send()

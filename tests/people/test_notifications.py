@@ -273,3 +273,25 @@ def test_it_tells_watchers_of_a_call_and_its_communs_that_it_moved(
     assert kinds(alice) == []
     text = notifying.text_of(Notification.objects.get(recipient=charlie))
     assert text == "The call “Eau et territoires” is now closed."
+
+
+def test_a_failed_send_is_sent_again_by_the_next_digest(thread, bob, charlie, committed, settings):
+    with committed():
+        discussing.add_post(thread=thread, author=charlie, body="@bob ?")
+    settings.MAILERS = {"default": {"BACKEND": "tests.people.test_notifications.BrokenMailer"}}
+    call_command("send_digests", stdout=StringIO())
+    assert Notification.objects.filter(recipient=bob, emailed_at__isnull=True).count() == 2
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    call_command("send_digests", stdout=StringIO())
+    assert len(mail.outbox) == 1
+    assert not Notification.objects.filter(recipient=bob, emailed_at__isnull=True).exists()
+
+
+class BrokenMailer:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("the SMTP server is down")
