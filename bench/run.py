@@ -586,14 +586,17 @@ def run_people(report, ctx):
     print("People (300 watchers, a thread of 200 posts, 300 notifications):")
     hot, author = ctx["hot"], ctx["author"]
     watchers = Watch.objects.filter(resource=hot).count()
-    plain = report.values.get("save_hot_ms")
-    if plain is None:
-        plain = time_saves(hot, author)
-    watched = time_saves(hot, author, commit_hooks=True)
+    # Interleaved, in rounds: on a shared machine the load moves between two
+    # separate series more than the enqueue costs.
+    plain, watched = [], []
+    for _ in range(5):
+        plain.append(time_saves(hot, author, n=12, warm=1))
+        watched.append(time_saves(hot, author, n=12, warm=1, commit_hooks=True))
+    plain, watched = statistics.median(plain), statistics.median(watched)
     report.set(
         "save_hot_watched_ms",
         watched,
-        f"<= 1.3 x save_hot ({plain:.2f} ms), {watchers} watchers",
+        f"<= 1.3 x save_hot ({plain:.2f} ms, same rounds), {watchers} watchers",
         watched <= 1.3 * plain,
         "ms",
     )
