@@ -8,6 +8,7 @@ import copy
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -24,9 +25,18 @@ from rest_framework.response import Response
 from rest_framework.validators import UniqueValidator
 
 from . import ratelimit
-from .drf import Conflict, conflict_response  # noqa: F401  (used by other apps' APIs too)
+from .drf import Conflict
+from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .stewarding import (
+    LastSteward,
+    StatusMoveRefused,
+    launch_call,
+    move_status,
+    remove_member,
+    save_call,
+    set_member,
+)
 
 # Accounts
 
@@ -128,16 +138,16 @@ class StewardsWrite(BasePermission):
 
 
 class CallMixin:
-    # Loads the call named in the URL once per request, or answers 404. Drafts
-    # are filtered out for everyone but their stewards, so an unknown call and
-    # someone else's draft look the same from outside.
+    """The call named in the URL, loaded once per request by `appel.loaders`, or 404."""
 
     def calls(self):
-        return Call.objects.visible_to(self.request.user).prefetch_related("memberships")
+        return Call.objects.all()
 
     @cached_property
     def call(self):
-        return get_object_or_404(self.calls(), slug=self.kwargs["call"])
+        return get_call(
+            self.request.user, self.kwargs["call"], queryset=self.calls(), with_members=True
+        )
 
 
 class StatsSerializer(serializers.Serializer):
@@ -189,25 +199,30 @@ class CallSerializer(serializers.ModelSerializer):
         for name, value in attrs.items():
             setattr(call, name, value)
         call.clean()  # the rules the web form runs too
-        return {
-            **attrs,
-            "allowed_licenses": call.allowed_licenses,
-            "default_license": call.default_license,
-        }
+        if self.instance is None or {"allowed_licenses", "default_license"} & attrs.keys():
+            # clean() settles the pair (duplicates dropped, a default picked): keep both.
+            attrs = {
+                **attrs,
+                "allowed_licenses": call.allowed_licenses,
+                "default_license": call.default_license,
+            }
+        return attrs
 
     def create(self, validated_data):
         return launch_call(call=Call(**validated_data), funder=self.context["request"].user)
 
+    @transaction.atomic
     def update(self, call, validated_data):
-        status = validated_data.get("status", call.status)
-        if status != call.status and not call.can_move_to(status):
-            raise Conflict(
-                _("A call cannot move from “%(current)s” to “%(status)s”.")
-                % {"current": call.get_status_display(), "status": Call.Status(status).label}
-            )
-        for name, value in validated_data.items():
-            setattr(call, name, value)
-        return save_call(call=call, actor=self.context["request"].user)
+        """Only the fields sent are written; a status sent is a move, checked on the fresh row."""
+        actor = self.context["request"].user
+        status = validated_data.pop("status", None)
+        if status is not None:
+            try:
+                move_status(call=call, to=status, actor=actor)
+            except StatusMoveRefused as refused:
+                if refused.call.status != status:  # already there is no move, and no error
+                    raise Conflict(str(refused)) from None
+        return save_call(call=call, actor=actor, changes=validated_data)
 
 
 @extend_schema_view(
@@ -222,7 +237,7 @@ class CallList(generics.ListCreateAPIView):
     permission_classes = [CanLaunchCalls]
 
     def get_queryset(self):
-        calls = Call.objects.visible_to(self.request.user).with_stats()
+        calls = visible_calls(self.request.user, Call.objects.with_stats())
         calls = calls.select_related("created_by")
         status_filter = self.request.query_params.get("status")
         if status_filter:

@@ -9,8 +9,7 @@ from django.contrib.auth.forms import UserCreationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resources import licenses
-
+from . import licenses
 from .models import Call, Challenge, Membership, User
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -3,15 +3,14 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
-from resources import licenses
-from resources.markup import render_markdown
+from . import callstats, licenses
+from .markup import render_markdown
 
 # Descriptions are Markdown rendered at save; this bound keeps a page and a
 # request body reasonable while leaving room for a full call text.
@@ -80,30 +79,8 @@ class CallQuerySet(models.QuerySet):
         return self.filter(status=Call.Status.OPEN)
 
     def with_stats(self):
-        """Adds what `Call.stats` reads, one correlated subquery per figure.
-
-        Subqueries rather than joined counts: a list costs one query whatever
-        the number of resources and versions, and the counts never multiply.
-        """
-        # Imported here: resources depends on appel, never the reverse at import time.
-        from resources.models import Resource, ResourceVersion
-
-        resources = Resource.objects.filter(call=OuterRef("pk")).order_by().values("call")
-        versions = (
-            ResourceVersion.objects.filter(resource__call=OuterRef("pk"))
-            .order_by()
-            .values("resource__call")
-        )
-
-        def count(queryset, expression):
-            return Coalesce(Subquery(queryset.annotate(n=expression).values("n")), 0)
-
-        return self.annotate(
-            stats_resources=count(resources, Count("pk")),
-            stats_versions=count(versions, Count("pk")),
-            stats_contributors=count(versions, Count("author", distinct=True)),
-            stats_validated=count(resources.filter(stable_version__isnull=False), Count("pk")),
-        )
+        """Adds what `Call.stats` reads; the counting is provided by resources (see callstats)."""
+        return callstats.annotate(self)
 
 
 class Call(models.Model):
@@ -220,12 +197,7 @@ class Call(models.Model):
     @property
     def stats(self):
         """Needs `Call.objects.with_stats()`, so that lists read it in their one query."""
-        return {
-            "resources": self.stats_resources,
-            "versions": self.stats_versions,
-            "contributors": self.stats_contributors,
-            "validated_resources": self.stats_validated,
-        }
+        return callstats.figures(self)
 
     @property
     def next_status(self):

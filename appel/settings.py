@@ -67,7 +67,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "appel.urls"
+ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "appel.wsgi.application"
 
 TEMPLATES = [

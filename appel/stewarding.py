@@ -1,4 +1,4 @@
-"""Writes that change who runs a call: launching it, adding and removing members.
+"""Writes that run a call: launching it, editing it, moving its status, its members.
 
 The HTML views and the API both call these functions. A call must always
 keep at least one steward: without one, nobody could open, edit or even see
@@ -112,47 +112,99 @@ def remove_member(*, call: Call, user: User, actor=None) -> None:
     )
 
 
-@transaction.atomic
-def save_call(*, call: Call, actor, fields=None) -> Call:
-    """Saves a steward's changes to a call, logging status and budget moves.
+class StatusMoveRefused(Exception):
+    """Refused: a call's status moves draft -> open -> closed -> archived, one step at a time."""
 
-    The web form, the status button and the API all save through here, so the
-    audit log sees every change whichever way it came. The stored row is read
-    under lock: what the log calls "before" is what was really there.
-    """
-    stored = Call.objects.select_for_update().filter(pk=call.pk).first()
-    call.save(update_fields=fields)
-    if stored is None:
-        return call
-    if stored.status != call.status:
-        audit.record(
-            call=call,
-            actor=actor,
-            action=audit.Action.STATUS_CHANGED,
-            target=call.slug,
-            before=stored.status,
-            after=call.status,
+    def __init__(self, call, to):
+        self.call, self.to = call, to
+        super().__init__(
+            _("A call cannot move from “%(current)s” to “%(status)s”.")
+            % {"current": call.get_status_display(), "status": Call.Status(to).label}
         )
-        moved = {
-            "call_id": call.pk,
-            "status": call.status,
-            "actor_id": getattr(actor, "pk", None),
-            "at": timezone.now().isoformat(),
-        }
-        transaction.on_commit(lambda: signals.call_status_changed.send(sender=None, **moved))
+
+
+def _locked(call):
+    """The call's row as stored now, locked until the transaction ends."""
+    return Call.objects.select_for_update().get(pk=call.pk)
+
+
+def _show(stored, call):
+    """The caller's instance (with its prefetches and annotations) shows what is stored now."""
+    for field in Call._meta.concrete_fields:
+        setattr(call, field.attname, getattr(stored, field.attname))
+    return call
+
+
+@transaction.atomic
+def move_status(*, call: Call, to: str, actor) -> Call:
+    """Moves `call` to the status `to`, the one next step (`Call.NEXT_STATUS`) or nothing.
+
+    The web button, the API and any command or shell call go through here:
+    the move is checked on the row read under lock, so two moves at once
+    cannot both start from the same status, and a refused move raises
+    StatusMoveRefused. Only the status (and `updated_at`) is written.
+    """
+    stored = _locked(call)
+    if to not in Call.Status.values or not stored.can_move_to(to):
+        raise StatusMoveRefused(stored, to if to in Call.Status.values else stored.status)
+    before, stored.status = stored.status, to
+    stored.save(update_fields=["status", "updated_at"])
+    audit.record(
+        call=stored,
+        actor=actor,
+        action=audit.Action.STATUS_CHANGED,
+        target=stored.slug,
+        before=before,
+        after=to,
+    )
+    moved = {
+        "call_id": stored.pk,
+        "status": to,
+        "actor_id": getattr(actor, "pk", None),
+        "at": timezone.now().isoformat(),
+    }
+    transaction.on_commit(lambda: signals.call_status_changed.send(sender=None, **moved))
+    return _show(stored, call)
+
+
+# Written with a call's row, never by save_call's `changes`: the status moves
+# through move_status; description_html follows description.
+_NOT_CHANGES = frozenset({"id", "status", "description_html", "created_by", "created_at"})
+
+
+@transaction.atomic
+def save_call(*, call: Call, actor, changes: dict) -> Call:
+    """Saves a steward's `changes` ({field: value}) to a call, logging budget moves.
+
+    The web form and the API save through here, so the audit log sees every
+    change whichever way it came. The row is locked and read again, and only
+    the changed fields are written: two stewards changing different fields
+    at once both keep their change. The status never changes here
+    (`move_status` does that). Returns `call`, showing what is stored now.
+    """
+    if refused := _NOT_CHANGES.intersection(changes):
+        raise ValueError(f"save_call does not change {', '.join(sorted(refused))}")
+    stored = _locked(call)
     budget_before = (stored.budget_amount, stored.budget_currency)
-    budget_after = (call.budget_amount, call.budget_currency)
+    for name, value in changes.items():
+        setattr(stored, name, value)
+    if changes:
+        fields = [*changes, "updated_at"]
+        if "description" in changes:
+            fields.append("description_html")
+        stored.save(update_fields=fields)
+    budget_after = (stored.budget_amount, stored.budget_currency)
     # Form and API may hand the amount as a string: compare numbers.
     if (Decimal(str(budget_before[0])), budget_before[1]) != (
         Decimal(str(budget_after[0])),
         budget_after[1],
     ):
         audit.record(
-            call=call,
+            call=stored,
             actor=actor,
             action=audit.Action.BUDGET_CHANGED,
-            target=call.slug,
+            target=stored.slug,
             before={"amount": budget_before[0], "currency": budget_before[1]},
             after={"amount": budget_after[0], "currency": budget_after[1]},
         )
-    return call
+    return _show(stored, call)

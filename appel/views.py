@@ -22,8 +22,17 @@ from django.views.decorators.http import require_POST
 
 from . import audit, ratelimit
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
+from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
-from .stewarding import LastSteward, launch_call, remove_member, save_call, set_member
+from .stewarding import (
+    LastSteward,
+    StatusMoveRefused,
+    launch_call,
+    move_status,
+    remove_member,
+    save_call,
+    set_member,
+)
 
 AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
@@ -39,16 +48,8 @@ STATUS_ACTIONS = {
 }
 
 
-def _calls(request):
-    """Calls the visitor may see, with the memberships `role_of` reads, users included."""
-    memberships = Membership.objects.select_related("user")
-    return Call.objects.visible_to(request.user).prefetch_related(
-        Prefetch("memberships", queryset=memberships)
-    )
-
-
 def _call_for_steward(request, slug):
-    call = get_object_or_404(_calls(request), slug=slug)
+    call = get_call(request.user, slug, with_members=True)
     if not call.is_steward(request.user):
         raise PermissionDenied
     return call
@@ -59,7 +60,7 @@ def _is_post(request):
 
 
 def home(request):
-    calls = list(Call.objects.visible_to(request.user).with_stats())
+    calls = list(visible_calls(request.user, Call.objects.with_stats()))
     sections = [
         (status, heading, [call for call in calls if call.status == status])
         for status, heading in HOME_SECTIONS
@@ -70,8 +71,8 @@ def home(request):
 def call_detail(request, slug):
     challenges = Challenge.objects.annotate(resource_count=Count("resources"))
     challenges = challenges.order_by("position", "pk")  # counting drops the default ordering
-    calls = _calls(request).with_stats().prefetch_related(Prefetch("challenges", challenges))
-    call = get_object_or_404(calls, slug=slug)
+    calls = Call.objects.with_stats().prefetch_related(Prefetch("challenges", challenges))
+    call = get_call(request.user, slug, queryset=calls, with_members=True)
     members = call.memberships.all()
     role = call.role_of(request.user)
     ctx = {
@@ -106,7 +107,9 @@ def call_edit(request, slug):
     call = _call_for_steward(request, slug)
     form = CallForm(request.POST, instance=call) if _is_post(request) else CallForm(instance=call)
     if form.is_valid():
-        save_call(call=form.save(commit=False), actor=request.user)
+        form.save(commit=False)  # the instance holds the cleaned values
+        changes = {name: getattr(call, name) for name in form.changed_data}
+        save_call(call=call, actor=request.user, changes=changes)
         messages.success(request, _("The call is updated."))
         return redirect(call)
     return render(request, "appel/call_form.html", {"form": form, "call": call})
@@ -117,14 +120,16 @@ def call_edit(request, slug):
 def call_status(request, slug):
     call = _call_for_steward(request, slug)
     form = StatusForm(request.POST)
-    if form.is_valid() and call.can_move_to(form.cleaned_data["status"]):
-        call.status = form.cleaned_data["status"]
-        save_call(call=call, actor=request.user, fields=["status", "updated_at"])
+    try:
+        if not form.is_valid():
+            raise StatusMoveRefused(call, call.status)
+        move_status(call=call, to=form.cleaned_data["status"], actor=request.user)
+    except StatusMoveRefused:
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+    else:
         messages.success(
             request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
         )
-    else:
-        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
     return redirect(call)
 
 
@@ -232,7 +237,7 @@ def signup(request):
 
 def _memberships(user, viewer):
     """`user`'s roles on the calls `viewer` may see (someone else's drafts stay hidden)."""
-    visible = Call.objects.visible_to(viewer).values("pk")
+    visible = visible_calls(viewer).values("pk")
     memberships = user.memberships.filter(call__in=visible).select_related("call")
     return memberships.order_by("-call__created_at")
 

@@ -370,7 +370,7 @@ def ensure_users(size, *, prefix="bench"):
 def make_call(size, users, *, slug=CALL_SLUG):
     """The call, opened, with its reviewers and challenges (through appel's own functions)."""
     from appel.models import Call, Challenge, Membership
-    from appel.stewarding import launch_call, set_member
+    from appel.stewarding import launch_call, move_status, set_member
 
     call = launch_call(
         call=Call(
@@ -387,8 +387,7 @@ def make_call(size, users, *, slug=CALL_SLUG):
         ),
         funder=users[0],
     )
-    call.status = Call.Status.OPEN
-    call.save()
+    move_status(call=call, to=Call.Status.OPEN, actor=users[0])
     for reviewer in users[1 : size.reviewers + 1]:
         set_member(call=call, user=reviewer, role=Membership.Role.REVIEWER)
     challenges = [
@@ -449,7 +448,7 @@ def add_people(call, *, watchers=WATCHERS, posts=THREAD_POSTS):
 
     from appel.models import User
     from contributions.models import Notification, Post, Thread, Watch
-    from resources.markup import render_markdown
+    from appel.markup import render_markdown
     from resources.models import Participation, Resource
 
     if Thread.objects.filter(call=call, title=PEOPLE_THREAD).exists():
@@ -603,9 +602,9 @@ class _Computed:
 def _compute(job):
     """Everything editing.py computes for each version of one resource (CPU only, no DB)."""
     size, index, user_pks = job
+    from appel.markup import render_markdown
     from resources import authorship
     from resources.editing import normalize
-    from resources.markup import render_markdown
 
     plan = resource_plan(size, index)
     rows = []

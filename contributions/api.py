@@ -1,25 +1,32 @@
 """JSON API v1 for reviews, attribution, exports and retribution (contract: shared/API.md)."""
 
-from django.urls import path  # noqa: F401
-
-# --- Review (engineer C) ---
-# isort: split
-from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.core.exceptions import PermissionDenied
+from django.urls import path
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    BasePermission,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from appel.api import CallMixin
 from appel.drf import Conflict
-from resources import reading
+from appel.loaders import get_call
+from appel.models import User
+from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import ResourceVersion
 
-from . import reviewing
-from .models import Review
+from . import attribution, discussing, exports, notifying, reviewing
+from .models import Post, Review, Thread
+
+# Reviews
 
 
 class ReviewSerializer(serializers.ModelSerializer):
@@ -34,6 +41,14 @@ class ReviewSerializer(serializers.ModelSerializer):
         model = Review
         fields = ["id", "version", "reviewer", "verdict", "comment", "comment_html", "created_at"]
         read_only_fields = ["id", "version", "reviewer", "comment_html", "created_at"]
+
+
+class VersionReviewSerializer(ReviewSerializer):
+    """A review as a version's detail in the resources API lists it (through a slot)."""
+
+    class Meta(ReviewSerializer.Meta):
+        fields = ["reviewer", "verdict", "comment", "comment_html", "created_at"]
+        read_only_fields = fields
 
 
 class QueueResourceSerializer(serializers.Serializer):
@@ -80,13 +95,11 @@ class VersionReviewList(CallMixin, generics.ListCreateAPIView):
     throttle_scope = "review"
 
     def get_version(self):
-        if not 1 <= self.kwargs["number"] <= reading.MAX_NUMBER:
-            raise Http404
-        return get_object_or_404(
-            ResourceVersion.objects.only("pk", "resource_id", "number", "state"),
-            resource__call=self.call,
-            resource__slug=self.kwargs["resource"],
-            number=self.kwargs["number"],
+        return loaders.get_version_of_call(
+            self.call,
+            self.kwargs["resource"],
+            self.kwargs["number"],
+            queryset=ResourceVersion.objects.only("pk", "resource_id", "number", "state"),
         )
 
     def get_queryset(self):
@@ -114,34 +127,16 @@ class VersionReviewList(CallMixin, generics.ListCreateAPIView):
         return Response(self.get_serializer(review).data, status=status.HTTP_201_CREATED)
 
 
-review_patterns = [
-    path("calls/<slug:call>/reviews/pending", PendingReviewList.as_view(), name="review-queue"),
-    path(
-        "calls/<slug:call>/resources/<slug:resource>/versions/<int:number>/reviews",
-        VersionReviewList.as_view(),
-        name="version-reviews",
-    ),
-]
-
-# --- Attribution, reuse, export, retribution (engineer D) ---
-# isort: split
-# This section imports all it uses, so that it does not depend on the one above.
-from django.utils.translation import gettext as _  # noqa: E402, F811
-from drf_spectacular.types import OpenApiTypes  # noqa: E402
-from drf_spectacular.utils import OpenApiParameter, extend_schema  # noqa: E402
-from rest_framework import serializers  # noqa: E402
-from rest_framework.response import Response  # noqa: E402, F811
-from rest_framework.views import APIView  # noqa: E402
-
-from . import attribution, exports  # noqa: E402
+# Attribution, reuse, export, retribution
 
 _VERSION_PARAM = OpenApiParameter(
     "version", int, description="A version number; the stable version (else the latest) if absent."
 )
 
 
-class CreditView(APIView):
-    """What the credit endpoints share: loading what the URL names, and no `?format=` magic.
+class UrlObjectsView(APIView):
+    """What the attribution, export and retribution endpoints share: loading what the URL
+    names (resources.loaders), and no `?format=` magic.
 
     `?format=md` names an export's format, not one of DRF's renderers: content
     negotiation is forced, so errors still answer in JSON.
@@ -151,29 +146,33 @@ class CreditView(APIView):
         return super().perform_content_negotiation(request, force=True)
 
     def get_resource(self):
-        return attribution.visible_resource(
-            self.request.user, call_slug=self.kwargs["call"], resource_slug=self.kwargs["resource"]
+        return loaders.get_resource(
+            self.request.user,
+            self.kwargs["call"],
+            self.kwargs["resource"],
+            with_versions=True,
+            with_source=True,
         )
 
     def get_version(self, resource):
         number = attribution.parse_version_number(self.request.query_params.get("version"))
-        return attribution.pick_version(resource, number)
+        return loaders.get_version(resource, number)
 
     def get_call(self):
-        return attribution.visible_call(self.request.user, call_slug=self.kwargs["call"])
+        return get_call(self.request.user, self.kwargs["call"], with_members=True)
 
 
-class ResourceAttribution(CreditView):
+class ResourceAttribution(UrlObjectsView):
     """Who to credit for a version, their share of its words, and a ready-to-paste credit line."""
 
     @extend_schema(parameters=[_VERSION_PARAM], responses=OpenApiTypes.OBJECT)
-    def get(self, request, call, resource):
+    def get(self, request, **url):
         resource = self.get_resource()
         credit = attribution.attribution_for(resource, self.get_version(resource))
         return Response(credit.as_dict(request))
 
 
-class ResourceExport(CreditView):
+class ResourceExport(UrlObjectsView):
     """A version as a file with its license and credits: md (default), html, json, cff or bib."""
 
     @extend_schema(
@@ -183,22 +182,22 @@ class ResourceExport(CreditView):
         ],
         responses={(200, "text/markdown"): OpenApiTypes.STR},
     )
-    def get(self, request, call, resource):
+    def get(self, request, **url):
         resource = self.get_resource()
         export_format = exports.parse_format(request.query_params.get("format"))
         version = self.get_version(resource)
         return exports.export_response(resource, version, export_format, request=request)
 
 
-class CallExport(CreditView):
+class CallExport(UrlObjectsView):
     """The whole call as a zip, streamed as it is written."""
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
-    def get(self, request, call):
+    def get(self, request, **url):
         return exports.call_archive_response(self.get_call(), request=request)
 
 
-class CallRetribution(CreditView):
+class CallRetribution(UrlObjectsView):
     """The budget shared by words written: anyone once published, the stewards always.
 
     PATCH `{"published": true|false}` (stewards) publishes the current
@@ -209,7 +208,7 @@ class CallRetribution(CreditView):
         return Response(attribution.retribution_for(call).as_dict())
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
-    def get(self, request, call):
+    def get(self, request, **url):
         call = self.get_call()
         if not attribution.may_see_retribution(call, request.user):
             self.permission_denied(
@@ -219,55 +218,36 @@ class CallRetribution(CreditView):
         return self.get_report(call)
 
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
-    def patch(self, request, call):
+    def patch(self, request, **url):
         call = self.get_call()
-        if not call.is_steward(request.user):
-            self.permission_denied(
-                request, message=_("Only the stewards of the call publish its retribution.")
-            )
         published = request.data.get("published") if isinstance(request.data, dict) else None
+        try:
+            attribution.check_publisher(call=call, actor=request.user)
+        except PermissionDenied as refused:
+            self.permission_denied(request, message=str(refused))
         if not isinstance(published, bool):
             raise serializers.ValidationError({"published": [_("Send true or false.")]})
-        attribution.publish_retribution(call=call, by=request.user, published=published)
+        attribution.publish_retribution(call=call, actor=request.user, published=published)
         return self.get_report(call)
 
 
-_resource_path = "calls/<slug:call>/resources/<slug:resource>/"
-credit_patterns = [
+_RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
+
+urlpatterns = [
+    path("calls/<slug:call>/reviews/pending", PendingReviewList.as_view(), name="review-queue"),
     path(
-        f"{_resource_path}attribution",
-        ResourceAttribution.as_view(),
-        name="resource-attribution",
+        f"{_RESOURCE}/versions/<int:number>/reviews",
+        VersionReviewList.as_view(),
+        name="version-reviews",
     ),
-    path(f"{_resource_path}export", ResourceExport.as_view(), name="resource-export"),
+    path(f"{_RESOURCE}/attribution", ResourceAttribution.as_view(), name="resource-attribution"),
+    path(f"{_RESOURCE}/export", ResourceExport.as_view(), name="resource-export"),
     path("calls/<slug:call>/export", CallExport.as_view(), name="call-export"),
     path("calls/<slug:call>/retribution", CallRetribution.as_view(), name="call-retribution"),
 ]
 
 
-# --- People: discussion, watching, notifications ---
-# isort: split
-# This section imports all it uses, so that it does not depend on the ones above.
-from django.shortcuts import get_object_or_404  # noqa: E402, F811
-from django.utils.translation import gettext as _  # noqa: E402, F811
-from drf_spectacular.types import OpenApiTypes  # noqa: E402, F811
-from drf_spectacular.utils import (  # noqa: E402, F811
-    OpenApiParameter,
-    extend_schema,
-    extend_schema_field,
-)
-from rest_framework import generics, serializers, status  # noqa: E402, F811
-from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly  # noqa: E402
-from rest_framework.response import Response  # noqa: E402, F811
-
-from appel.api import CallMixin  # noqa: E402, F811
-from appel.drf import Conflict  # noqa: E402, F811
-from appel.models import User  # noqa: E402
-from resources import reading  # noqa: E402, F811
-from resources.models import ResourceVersion  # noqa: E402, F811
-
-from . import discussing, notifying  # noqa: E402
-from .models import Post, Thread  # noqa: E402
+# People: discussion, watching, notifications
 
 
 class PostSerializer(serializers.ModelSerializer):
@@ -362,7 +342,7 @@ class ThreadMixin(CallMixin):
     def target(self):
         """(call, resource or None): a draft's are 404 for all but its stewards."""
         if "resource" in self.kwargs:
-            resource = reading.get_resource(
+            resource = loaders.get_resource(
                 self.request.user, self.kwargs["call"], self.kwargs["resource"]
             )
             resource.call = self.call  # with its memberships, for moderation
@@ -410,7 +390,7 @@ class ThreadList(ThreadMixin, generics.ListAPIView):
                     {"version": [_("Only a thread on a resource is about one of its versions.")]}
                 )
             version = ResourceVersion.objects.filter(
-                resource=resource, number=min(data["version"], reading.MAX_NUMBER)
+                resource=resource, number=min(data["version"], loaders.MAX_NUMBER)
             ).first()
             if version is None:
                 raise serializers.ValidationError(
@@ -635,4 +615,4 @@ people_patterns = [
     path("me/preferences", Preferences.as_view(), name="my-preferences"),
 ]
 
-urlpatterns = [*review_patterns, *credit_patterns, *people_patterns]
+urlpatterns += people_patterns

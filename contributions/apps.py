@@ -7,6 +7,10 @@ class ContributionsConfig(AppConfig):
     verbose_name = _("Contributions")
 
     def ready(self):
+        from . import slots
+
+        slots.connect()  # the panels contributions fills on appel's and resources' pages
+
         # The seams with appel and resources (which may not import this app): their signals,
         # sent after commit, only enqueue our notification tasks.
         from appel.signals import call_status_changed

@@ -23,15 +23,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from appel import audit
+from appel import audit, licenses
 from appel.models import Call, User
-from resources import authorship, licenses, reading
+from resources import authorship, loaders
 from resources.models import Resource, ResourceVersion
 
 from .models import Retribution, Review
@@ -98,46 +96,9 @@ def parse_version_number(value):
     if value in (None, ""):
         return None
     try:
-        return reading.check_number(value, field="version")
+        return loaders.parse_number(value, field="version")
     except ValueError as error:
         raise ValidationError({"version": [str(error)]}) from None
-
-
-def visible_resource(user, *, call_slug, resource_slug):
-    """The resource named in a URL, if `user` may see its call; else Http404.
-
-    One query, as resources.reading joins it (call, both version pointers,
-    the source of a derived resource), but with the versions' authorship
-    and HTML that credits and exports read; the resource's own copy of the
-    latest text is left out, the versions' snapshots hold it.
-    """
-    queryset = (
-        reading.resources(user)
-        .defer(None)
-        .defer("content", "derived_from__resource__content", "derived_from__html")
-    )
-    return get_object_or_404(queryset, call__slug=call_slug, slug=resource_slug)
-
-
-def visible_call(user, *, call_slug):
-    """The call named in a URL with its memberships (roles), if `user` may see it; else Http404."""
-    calls = Call.objects.visible_to(user).prefetch_related("memberships")
-    return get_object_or_404(calls, slug=call_slug)
-
-
-def pick_version(resource, number=None):
-    """The version to credit or export: `number`, else the stable one, else the latest.
-
-    Raises Http404 for a number the resource never had.
-    """
-    if number is None:
-        version = resource.displayed_version
-        if version is None:
-            raise Http404(_("This resource has no version yet."))
-    else:
-        version = reading.get_version(resource, number)
-    version.resource = resource
-    return version
 
 
 # Attribution of a resource
@@ -271,7 +232,7 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
     edits, so the shares still sum to 1. Reviewers are the people who
     approved a version up to this one, credited apart.
     """
-    version = version or pick_version(resource)
+    version = version or loaders.get_version(resource)
     words = authorship.word_counts(version.authorship)
     edits = dict(
         ResourceVersion.objects.filter(resource=resource, number__lte=version.number)
@@ -310,7 +271,7 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
 
     source = None
     if with_source and resource.derived_from_id:
-        origin = resource.derived_from  # joined by visible_resource, else one query
+        origin = resource.derived_from  # joined by resources.loaders, else one query
         source = attribution_for(origin.resource, origin, with_source=False)
     return Attribution(
         resource=resource,
@@ -334,45 +295,6 @@ def word_shares(version):
         dict(sorted(words.items(), key=lambda item: (-item[1], users[item[0]].username)))
     )
     return [(users[uid], share) for uid, share in shares.items()]
-
-
-# Reuse
-
-
-def reuse_refusals(*, source: ResourceVersion, call: Call, license: str) -> list[str]:
-    """Why `source` could not become a new resource of `call` under `license` ([] if it can).
-
-    A preview for the derive page, shown before anything is saved: it asks
-    the same questions as resources.editing.create_resource, which decides
-    for real when the form is sent (the call is open, it accepts the
-    license, the source's license allows the reuse).
-    """
-    reasons = []
-    if not call.is_open:
-        reasons.append(
-            _("The call “%(title)s” is not open: no resource can be added to it.")
-            % {"title": call.title}
-        )
-    if reason := licenses.refusal(license):
-        return [*reasons, str(reason)]
-    if license not in call.allowed_licenses:
-        reasons.append(
-            _("The call “%(title)s” accepts only these licenses: %(ids)s.")
-            % {"title": call.title, "ids": ", ".join(call.allowed_licenses)}
-        )
-    allowed, reason = licenses.compatibility(source.resource.license, license)
-    if not allowed:
-        reasons.append(str(reason))
-    return reasons
-
-
-def reusable_licenses(*, source: ResourceVersion, call: Call) -> list[str]:
-    """The licenses of `call` that `source`'s license lets a derived resource carry."""
-    return [
-        lid
-        for lid in call.allowed_licenses
-        if licenses.compatibility(source.resource.license, lid)[0]
-    ]
 
 
 # Retribution of a call
@@ -510,15 +432,20 @@ def may_see_retribution(call, user):
     return Retribution.objects.filter(call=call, published=True).exists()
 
 
+def check_publisher(*, call: Call, actor) -> None:
+    """PermissionDenied unless `actor` may publish or withdraw the call's retribution."""
+    if not call.is_steward(actor):
+        raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
+
+
 @transaction.atomic
-def publish_retribution(*, call: Call, by, published: bool = True) -> Retribution:
+def publish_retribution(*, call: Call, actor, published: bool = True) -> Retribution:
     """Publish (or withdraw) the call's retribution; stewards only.
 
     Publishing freezes the current figures and the budget; publishing again
     refreshes them. Withdrawing hides them from everyone but the stewards.
     """
-    if not call.is_steward(by):
-        raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
+    check_publisher(call=call, actor=actor)
     # The call's row is the lock: two stewards publishing at once write one after the other.
     Call.objects.select_for_update().filter(pk=call.pk).first()
     record, _created = Retribution.objects.get_or_create(call=call)
@@ -536,11 +463,11 @@ def publish_retribution(*, call: Call, by, published: bool = True) -> Retributio
             for payout in current_payouts(call)
         ]
         record.published_at = timezone.now()
-        record.published_by = by
+        record.published_by = actor
     record.save()
     audit.record(
         call=call,
-        actor=by,
+        actor=actor,
         action=(
             audit.Action.RETRIBUTION_PUBLISHED if published else audit.Action.RETRIBUTION_WITHDRAWN
         ),

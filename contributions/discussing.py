@@ -11,7 +11,7 @@ here once:
 - authors edit their own posts, and the edit is marked;
 - posting watches the commun (or the call) and enqueues one task that tells
   the watchers and the people `@mentioned` (contributions/tasks.py).
-Bodies are Markdown through the one sanitizer (resources/markup.py).
+Bodies are Markdown through the one sanitizer (appel/markup.py).
 """
 
 from django.core.exceptions import PermissionDenied, ValidationError

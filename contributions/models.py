@@ -4,7 +4,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from resources.markup import render_markdown
+from appel.markup import render_markdown
 from resources.models import ResourceVersion
 
 

@@ -27,12 +27,10 @@ The rules, decided here once:
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
-    Count,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -153,15 +151,24 @@ def _check_input(*, verdict, comment):
         raise ValidationError(errors)
 
 
+def approval_count(reviews) -> int:
+    """How many distinct people approved, among `reviews` (approving twice counts once)."""
+    return len(
+        {review.reviewer_id for review in reviews if review.verdict == Review.Verdict.APPROVE}
+    )
+
+
+def read_only(call: Call) -> ReadOnlyCall | None:
+    """The refusal when `call` takes no more reviews (archived), else None."""
+    return ReadOnlyCall(call) if call.status == Call.Status.ARCHIVED else None
+
+
 def state_from_reviews(version: ResourceVersion, approvals_required: int) -> str:
     """The state `version` has given its reviews (see the module docstring)."""
-    figures = version.reviews.aggregate(
-        approvals=Count("reviewer", filter=Q(verdict=Review.Verdict.APPROVE), distinct=True),
-        change_requests=Count("pk", filter=Q(verdict=Review.Verdict.REQUEST_CHANGES)),
-    )
-    if figures["approvals"] >= approvals_required:
+    reviews = list(version.reviews.only("reviewer_id", "verdict"))
+    if approval_count(reviews) >= approvals_required:
         return ResourceVersion.State.VALIDATED
-    if figures["change_requests"]:
+    if any(review.verdict == Review.Verdict.REQUEST_CHANGES for review in reviews):
         return ResourceVersion.State.CHANGES_REQUESTED
     return ResourceVersion.State.PENDING
 
@@ -187,8 +194,8 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
     version.resource = resource
     if reason := refusal(version=version, user=reviewer):
         raise ReviewNotAllowed(reason)
-    if call.status == Call.Status.ARCHIVED:
-        raise ReadOnlyCall(call)
+    if refused := read_only(call):
+        raise refused
     _check_input(verdict=verdict, comment=comment)
 
     review = Review.objects.create(
@@ -243,6 +250,11 @@ def review_queue(call: Call) -> QuerySet[Resource]:
         .defer("content", *_POINTER_BULK)
         .order_by("waiting_since", "pk")
     )
+
+
+def reviews_of(version: ResourceVersion) -> QuerySet[Review]:
+    """The reviews of one version, oldest first, with their reviewers (one query)."""
+    return version.reviews.select_related("reviewer").order_by("created_at", "pk")
 
 
 def reviews_of_versions_by(user, *, limit: int = 10) -> QuerySet[Review]:

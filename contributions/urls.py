@@ -1,26 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import credits, people, review
 
 app_name = "contributions"
 
-# --- Review (engineer C) ---
-# isort: split
-from .views import review  # noqa: E402
+_resource = "calls/<slug:call_slug>/resources/<slug:resource_slug>/"
 
-review_patterns = [
-    path("calls/<slug:call>/reviews/", review.review_queue, name="review-queue"),
+urlpatterns = [
+    path("calls/<slug:call_slug>/reviews/", review.review_queue, name="review-queue"),
     path(
-        "calls/<slug:call>/resources/<slug:resource>/versions/<int:number>/review/",
+        f"{_resource}versions/<int:number>/review/",
         review.version_review,
         name="version-review",
     ),
-]
-
-# --- Attribution, reuse, export, retribution (engineer D) ---
-# isort: split
-from .views import credits  # noqa: E402
-
-_resource = "calls/<slug:call>/resources/<slug:resource>/"
-credit_patterns = [
     path(f"{_resource}attribution/", credits.resource_attribution, name="resource-attribution"),
     path(
         f"{_resource}versions/<int:number>/authors/",
@@ -31,13 +23,9 @@ credit_patterns = [
     path(f"{_resource}cite.cff", credits.resource_cite_cff, name="resource-cite-cff"),
     path(f"{_resource}cite.bib", credits.resource_cite_bib, name="resource-cite-bib"),
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
-    path("calls/<slug:call>/export/", credits.call_export, name="call-export"),
-    path("calls/<slug:call>/retribution/", credits.call_retribution, name="call-retribution"),
+    path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
+    path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
 ]
-
-# --- People: discussion, watching, notifications ---
-# isort: split
-from .views import people  # noqa: E402
 
 
 def _threads(prefix, name):
@@ -65,13 +53,11 @@ def _threads(prefix, name):
     ]
 
 
-people_patterns = [
-    *_threads("calls/<slug:call>/", "call"),
+urlpatterns += [
+    *_threads("calls/<slug:call_slug>/", "call"),
     *_threads(_resource, "resource"),
     path("notifications/", people.notification_list, name="notifications"),
     path("notifications/read/", people.notifications_read, name="notifications-read"),
     path("notifications/preferences/", people.preferences, name="preferences"),
     path("notifications/unsubscribe/<str:token>/", people.unsubscribe, name="unsubscribe"),
 ]
-
-urlpatterns = [*review_patterns, *credit_patterns, *people_patterns]

@@ -4,6 +4,9 @@ Every write goes through resources/editing.py, as the pages' do; these views
 check the request's shape, call it, and turn its answers into status codes:
 CallNotOpen -> 409, EditConflict -> 409 with the submitted text unchanged,
 ContentTooLarge -> 413, ValidationError -> 400 (the shared handler).
+Handlers take the URL's named parts as `**url`: `url["call"]` and
+`url["resource"]` are slugs (the names API.md gives them), loaded by
+resources/loaders.py.
 """
 
 from contextlib import contextmanager
@@ -21,8 +24,9 @@ from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnl
 from rest_framework.response import Response
 
 from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
+from appel.loaders import get_call
 
-from . import editing, reading, search, teams
+from . import editing, loaders, reading, search, slots, teams
 from .models import Participation, Resource, ResourceVersion
 
 # Output
@@ -48,12 +52,20 @@ class VersionSummarySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ReviewOutputSerializer(serializers.Serializer):
-    reviewer = serializers.CharField(source="reviewer.username")
-    verdict = serializers.CharField()
-    comment = serializers.CharField()
-    comment_html = serializers.CharField()
-    created_at = serializers.DateTimeField()
+# What the "version-review-data" slot returns (resources/slots.py), for the schema.
+_REVIEWS_SCHEMA = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "properties": {
+            "reviewer": {"type": "string"},
+            "verdict": {"type": "string"},
+            "comment": {"type": "string"},
+            "comment_html": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+        },
+    },
+}
 
 
 class VersionDetailSerializer(VersionSummarySerializer):
@@ -64,9 +76,12 @@ class VersionDetailSerializer(VersionSummarySerializer):
         fields = [*VersionSummarySerializer.Meta.fields, "title", "content", "html", "reviews"]
         read_only_fields = fields
 
-    @extend_schema_field(ReviewOutputSerializer(many=True))
+    @extend_schema_field(_REVIEWS_SCHEMA)
     def get_reviews(self, version):
-        return ReviewOutputSerializer(reading.reviews_of(version), many=True).data
+        """Filled by contributions through a slot: resources knows nothing of reviews."""
+        return [
+            review for part in slots.VERSION_REVIEW_DATA.fill(version=version) for review in part
+        ]
 
 
 class LicenseSerializer(serializers.Serializer):
@@ -78,7 +93,7 @@ class LicenseSerializer(serializers.Serializer):
 class DerivedFromSerializer(serializers.Serializer):
     call = serializers.SlugField()
     resource = serializers.SlugField()
-    version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
+    version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
 
 
 class ResourceSerializer(serializers.ModelSerializer):
@@ -181,7 +196,7 @@ class DerivedFromField(serializers.Field):
         if not all(isinstance(slug, str) and slug_re.fullmatch(slug) for slug in (call, resource)):
             self.fail("invalid")
         try:
-            version = reading.check_number(data.get("version"), field="version")
+            version = loaders.parse_number(data.get("version"), field="version")
         except ValueError:
             self.fail("invalid")
         return {"call": call, "resource": resource, "version": version}
@@ -210,7 +225,7 @@ class EditSerializer(serializers.Serializer):
     comment = TextField(
         max_length=editing.MAX_COMMENT_CHARS, required=False, allow_blank=True, default=""
     )
-    base_version = serializers.IntegerField(min_value=1, max_value=reading.MAX_NUMBER)
+    base_version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
 
 
 class ConflictSerializer(serializers.Serializer):
@@ -304,9 +319,9 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
             OpenApiParameter("q", str, description="Words in the title or the text."),
         ],
     )
-    def get(self, request, call):
-        call = reading.get_call(request.user, call)
-        queryset = reading.resources_of(call, reading.resources(request.user))
+    def get(self, request, **url):
+        call = get_call(request.user, url["call"])
+        queryset = reading.resources_of(call, loaders.resources(request.user))
         challenge = request.query_params.get("challenge")
         if challenge:
             valid = slug_re.fullmatch(challenge)
@@ -318,8 +333,8 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=ResourceCreateSerializer, responses={201: ResourceSerializer})
-    def post(self, request, call):
-        call = reading.get_call(request.user, call)
+    def post(self, request, **url):
+        call = get_call(request.user, url["call"])
         _ensure_open(call)
         data = self.validated(ResourceCreateSerializer)
         challenge = None
@@ -330,7 +345,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         derived_from = None
         if data.get("derived_from"):
             source = data["derived_from"]
-            derived_from = reading.find_version(
+            derived_from = loaders.find_version(
                 request.user, source["call"], source["resource"], source["version"]
             )
             if derived_from is None:
@@ -358,8 +373,8 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
 class ResourceDetail(generics.GenericAPIView):
     serializer_class = ResourceSerializer
 
-    def get(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         return Response(self.get_serializer(resource).data)
 
 
@@ -373,8 +388,8 @@ class VersionList(WriteMixin, generics.GenericAPIView):
         operation_id="calls_resources_versions_list",
         responses=VersionSummarySerializer(many=True),
     )
-    def get(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         paginator = VersionPagination(resource.latest_version.number)
         page = paginator.paginate_queryset(reading.history(resource), request, view=self)
         return paginator.get_paginated_response(self.get_serializer(page, many=True).data)
@@ -387,8 +402,8 @@ class VersionList(WriteMixin, generics.GenericAPIView):
             409: ConflictSerializer,
         },
     )
-    def post(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+    def post(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         _ensure_open(resource.call)
         data = self.validated(EditSerializer)
         try:
@@ -412,9 +427,9 @@ class VersionList(WriteMixin, generics.GenericAPIView):
 class VersionDetail(generics.GenericAPIView):
     serializer_class = VersionDetailSerializer
 
-    def get(self, request, call, resource, number):
-        resource = reading.get_resource(request.user, call, resource)
-        version = reading.get_version(resource, number)
+    def get(self, request, number, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        version = loaders.get_version(resource, number)
         return Response(self.get_serializer(version).data)
 
 
@@ -427,9 +442,9 @@ class VersionRestore(WriteMixin, generics.GenericAPIView):
     @extend_schema(
         request=None, responses={200: VersionDetailSerializer, 201: VersionDetailSerializer}
     )
-    def post(self, request, call, resource, number):
-        resource = reading.get_resource(request.user, call, resource)
-        reading.get_version(resource, number, with_bulk=False)
+    def post(self, request, number, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        loaders.get_version(resource, number, with_heavy_columns=False)
         _ensure_open(resource.call)
         with _domain_errors():
             result = editing.restore_version(resource=resource, author=request.user, number=number)
@@ -449,8 +464,8 @@ class ResourceDiff(generics.GenericAPIView):
             OpenApiParameter("to", int, required=True),
         ]
     )
-    def get(self, request, call, resource):
-        resource = reading.get_resource(request.user, call, resource)
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
         numbers, errors = {}, {}
         for key in ("from", "to"):
             raw = request.query_params.get(key, "")
@@ -458,7 +473,7 @@ class ResourceDiff(generics.GenericAPIView):
                 errors[key] = [_("Give the version number to compare (?from=A&to=B).")]
                 continue
             try:
-                numbers[key] = reading.check_number(raw, field=key)
+                numbers[key] = loaders.parse_number(raw, field=key)
             except ValueError as error:
                 errors[key] = [str(error)]
         if errors:
@@ -474,8 +489,8 @@ class CallChanges(generics.GenericAPIView):
     pagination_class = ChangesPagination
 
     @extend_schema(responses=ChangeSerializer(many=True))
-    def get(self, request, call):
-        call = reading.get_call(request.user, call)
+    def get(self, request, **url):
+        call = get_call(request.user, url["call"])
         page = self.paginate_queryset(reading.recent_changes(call))
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
@@ -523,7 +538,7 @@ class Search(generics.GenericAPIView):
         results = search.search(
             user=request.user,
             q=request.query_params.get("q", ""),
-            resource_queryset=reading.resources(request.user),
+            resource_queryset=loaders.resources(request.user),
         )
         context = self.get_serializer_context()
         calls = SearchCallSerializer(results.calls, many=True).data
@@ -572,7 +587,7 @@ class Participants(generics.GenericAPIView):
     throttle_scope = "edit"
 
     def resource(self):
-        return reading.get_resource(self.request.user, self.kwargs["call"], self.kwargs["resource"])
+        return loaders.get_resource(self.request.user, self.kwargs["call"], self.kwargs["resource"])
 
     def get(self, request, call, resource):
         page = self.paginate_queryset(teams.team(self.resource()))

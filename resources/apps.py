@@ -7,14 +7,10 @@ class ResourcesConfig(AppConfig):
     verbose_name = _("Commons resources")
 
     def ready(self):
-        # Cache freshness only, no domain logic: see resources/pagecache.py.
-        from django.contrib.auth import get_user_model
-        from django.db.models.signals import post_delete, post_save
+        from appel import callstats
 
-        from appel.models import Call, Challenge
+        from . import pagecache
+        from .stats import annotate_calls
 
-        from .pagecache import names_changed
-
-        for model in (get_user_model(), Call, Challenge):
-            post_save.connect(names_changed, sender=model, dispatch_uid=f"page-names-{model}")
-            post_delete.connect(names_changed, sender=model, dispatch_uid=f"page-del-{model}")
+        callstats.provide(annotate_calls)  # the figures calls show (appel/callstats.py)
+        pagecache.connect()  # the cached resource page renews itself (resources/pagecache.py)

@@ -16,15 +16,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from appel import audit
-from appel.models import Call, Challenge
+from appel import audit, licenses
+from appel.markup import render_markdown
+from appel.models import Call, Challenge, unique_slug
 
-from . import authorship, licenses, search, signals
+from . import authorship, search, signals
 from .diff import three_way_merge
-from .markup import render_markdown
 from .models import Participation, Resource, ResourceVersion
 
 
@@ -116,19 +115,49 @@ def _check_text(*, content, title):
     return size
 
 
-def _unique_slug(call, title):
-    base = slugify(title)[:70] or "commun"
-    taken = set(
-        Resource.objects.filter(call=call, slug__startswith=base).values_list("slug", flat=True)
-    )
-    taken |= RESERVED_SLUGS
-    slug, n = base, 2
-    while slug in taken:
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def license_refusals(*, call: Call, license: str, derived_from=None) -> list[str]:
+    """Why a new resource of `call` may not carry `license` ([] when it may).
+
+    The license must be an open one the call accepts, and for a resource
+    derived from `derived_from` (a version), one its source's license allows.
+    """
+    if reason := licenses.refusal(license):
+        return [str(reason)]
+    reasons = []
+    if license not in call.allowed_licenses:
+        reasons.append(
+            _("The call “%(title)s” accepts only these licenses: %(ids)s.")
+            % {"title": call.title, "ids": ", ".join(call.allowed_licenses)}
+        )
+    if derived_from is not None:
+        allowed, reason = licenses.compatibility(derived_from.resource.license, license)
+        if not allowed:
+            reasons.append(str(reason))
+    return reasons
 
 
-def _save_version(*, resource, author, comment, parent, runs, merged=False, restored_from=None):
+def creation_refusals(*, call: Call, license: str, derived_from=None) -> list[str]:
+    """Why a new resource could not go into `call` under `license` ([] when it can).
+
+    `create_resource` decides with these rules; the derive page asks them
+    first, to show the answer before anything is saved.
+    """
+    reasons = [] if call.is_open else [str(CallNotOpen(call))]
+    return reasons + license_refusals(call=call, license=license, derived_from=derived_from)
+
+
+def reusable_licenses(*, call: Call, source: ResourceVersion) -> list[str]:
+    """The licenses of `call` that `source`'s license lets a resource derived from it carry."""
+    return [
+        lid
+        for lid in call.allowed_licenses
+        if not license_refusals(call=call, license=lid, derived_from=source)
+    ]
+
+
+def _save_version(
+    *, resource, author, comment, parent, word_authors, merged=False, restored_from=None
+):
     """Write the snapshot and its ResourceVersion in one revision, then move the pointer."""
     content = resource.content
     size = len(content.encode("utf-8", "surrogatepass"))
@@ -152,7 +181,7 @@ def _save_version(*, resource, author, comment, parent, runs, merged=False, rest
             delta=size - (parent.size if parent else 0),
             content_hash=hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
             html=render_markdown(content),
-            authorship=runs,
+            authorship=word_authors,
             merged=merged,
             restored_from=restored_from,
         )
@@ -192,17 +221,8 @@ def create_resource(
     _check_comment(comment)
     license = license or call.default_license
     errors = {}
-    if reason := licenses.refusal(license):
-        errors["license"] = [reason]
-    elif license not in call.allowed_licenses:
-        errors["license"] = [
-            _("This call accepts only these licenses: %(ids)s.")
-            % {"ids": ", ".join(call.allowed_licenses)}
-        ]
-    elif derived_from is not None:
-        allowed, reason = licenses.compatibility(derived_from.resource.license, license)
-        if not allowed:
-            errors["license"] = [reason]
+    if reasons := license_refusals(call=call, license=license, derived_from=derived_from):
+        errors["license"] = reasons
     if challenge is not None and challenge.call_id != call.pk:
         errors["challenge"] = [_("This challenge belongs to another call.")]
     if slug in RESERVED_SLUGS:
@@ -215,7 +235,14 @@ def create_resource(
     resource = Resource(
         call=call,
         challenge=challenge,
-        slug=slug or _unique_slug(call, title),
+        slug=slug
+        or unique_slug(
+            Resource.objects.filter(call=call),
+            title,
+            fallback="commun",
+            reserved=RESERVED_SLUGS,
+            max_length=74,  # bases of 70 characters, as always
+        ),
         title=title.strip(),
         license=license,
         content=content,
@@ -223,9 +250,11 @@ def create_resource(
         created_by=author,
     )
     if derived_from is not None:
-        runs = authorship.derive(derived_from.content, derived_from.authorship, content, author.pk)
+        word_authors = authorship.derive(
+            derived_from.content, derived_from.authorship, content, author.pk
+        )
     else:
-        runs = authorship.initial(content, author.pk)
+        word_authors = authorship.initial(content, author.pk)
     try:
         with transaction.atomic():
             version = _save_version(
@@ -233,7 +262,7 @@ def create_resource(
                 author=author,
                 comment=comment,
                 parent=None,
-                runs=runs,
+                word_authors=word_authors,
             )
             # The creator leads the commun's team (resources/teams.py).
             Participation.objects.create(
@@ -305,10 +334,15 @@ def edit_resource(
     if content == resource.content and title == resource.title:
         return EditResult(version=latest, created=False)
 
-    runs = authorship.derive(resource.content, latest.authorship, content, author.pk)
+    word_authors = authorship.derive(resource.content, latest.authorship, content, author.pk)
     resource.content, resource.title = content, title
     version = _save_version(
-        resource=resource, author=author, comment=comment, parent=latest, runs=runs, merged=merged
+        resource=resource,
+        author=author,
+        comment=comment,
+        parent=latest,
+        word_authors=word_authors,
+        merged=merged,
     )
     return EditResult(version=version, created=True, merged=merged)
 
@@ -334,7 +368,7 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
         # Stored data, not interface text: the same words whatever the editor's language.
         comment=f"Restored version {number}",
         parent=latest,
-        runs=old.authorship,
+        word_authors=old.authorship,
         restored_from=number,
     )
     audit.record(

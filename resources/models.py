@@ -7,9 +7,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from appel import licenses
 from appel.models import Call, Challenge
-
-from . import licenses
 
 
 class ResourceQuerySet(models.QuerySet):
@@ -103,13 +102,6 @@ class Resource(models.Model):
         return self.stable_version or self.latest_version
 
 
-class VersionQuerySet(models.QuerySet):
-    def since_stable(self, resource):
-        """The versions written after the resource's stable version (all of them when none)."""
-        start = resource.stable_version.number if resource.stable_version_id else 0
-        return self.filter(resource=resource, number__gt=start)
-
-
 class ResourceVersion(models.Model):
     """What reviews, history and attribution need about one saved state.
 
@@ -141,8 +133,6 @@ class ResourceVersion(models.Model):
     authorship = models.JSONField(default=list)
     merged = models.BooleanField(default=False)
     restored_from = models.PositiveIntegerField(null=True, blank=True)
-
-    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-number"]

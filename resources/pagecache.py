@@ -3,45 +3,84 @@
 Readers far outnumber writers, and the resource page (the text, its meta
 line, the credit panel) is the page they read. Rendering it costs more than
 everything else in the request together, so its parts are kept in the cache
-under a key made of what they depend on:
+under a key made of what they depend on. This module is the one place that
+says what that is, and it renews the cache itself:
 
-- the resource's own state, read in one small query on every request: the
-  version pointers (every save moves `latest_version`, a validation moves
-  `stable_version`), the review state of the shown version, the call's
-  status (edit button, read-only notice);
+- the resource's own state, read in one small query on every request
+  (`page_state`): the version pointers (every save moves `latest_version`,
+  a validation moves `stable_version`), the review states of both, the
+  call's status (edit button, read-only notice);
 - the language;
 - a stamp per resource, replaced when its team or its discussion changes
   (`renew_resource`): the team list and the open threads are in the parts;
 - a generation, replaced whenever a name the parts show changes outside
-  the resource: a user's display name, a call, a défi (the receivers below,
-  connected in `resources.apps`), and when `rerender_markdown` rewrites the
-  stored HTML.
+  the resource: a user's display name, a call, a défi (the receivers that
+  `connect()` sets up, called from `resources.apps`), and when stored HTML
+  is rewritten in bulk (the `html_rewritten` signal, sent by
+  `rerender_markdown`).
 
-Nothing is ever invalidated by hand, and a stale text cannot be served: a
-new version is a new key. Entries live `TIMEOUT` seconds at most, which
-also bounds how long a process-local cache (no `REDIS_URL`, several
-processes) can show a renamed author's old name.
+Besides `renew_resource`, nothing renews by hand, and a stale text cannot be served: a new
+version is a new key. Entries live `TIMEOUT` seconds at most, which also
+bounds how long a process-local cache (no `REDIS_URL`, several processes)
+can show a renamed author's old name.
 """
 
 import time
 
+from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import Signal
+from django.http import Http404
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from appel.loaders import visible_calls
+from appel.models import Call, Challenge
+
+from .models import Resource
 
 TIMEOUT = 60
 GENERATION_KEY = "resource-page:generation"
+
+# Sent (no arguments) by whatever rewrites stored HTML without saving rows one
+# by one (`manage.py rerender_markdown`): every cached part may show old HTML.
+html_rewritten = Signal()
+
+
+def page_state(user, call_slug, slug):
+    """What the resource page shows depends on, else Http404: one small query.
+
+    Only drafts are kept from anyone (`Call.objects.visible_to`), so only a
+    draft's resource costs a second query, asking that rule.
+    """
+    found = Resource.objects.filter(call__slug=call_slug, slug=slug).values_list(
+        "pk",
+        "latest_version_id",
+        "latest_version__state",
+        "stable_version_id",
+        "stable_version__state",
+        "call__status",
+        "call_id",
+    )[:1]
+    for *state, status, call_id in found:
+        if status != Call.Status.DRAFT or visible_calls(user).filter(pk=call_id).exists():
+            return (*state, status)
+    raise Http404(_("This call has no such resource."))
 
 
 def _people_key(resource_id):
     return f"resource-page:people:{resource_id}"
 
 
-def resource_page_parts(state, render):
-    """The parts `render()` returns for `state` (a tuple of plain values), cached while fresh.
+def resource_page_parts(user, call_slug, slug, render):
+    """The parts `render()` returns for this resource page, cached while fresh; else Http404.
 
-    `state[0]` is the resource's id: its team and its open threads are part
-    of the page too, and `renew_resource` marks them changed.
+    Returns (state, parts): the state's first item is the resource's id. Its
+    team and its open threads are in the parts too: `renew_resource` marks
+    them changed.
     """
+    state = page_state(user, call_slug, slug)
     key = "resource-page:" + ":".join(map(str, (*state, get_language())))
     people_key = _people_key(state[0])
     found = cache.get_many([GENERATION_KEY, key, people_key])
@@ -49,10 +88,10 @@ def resource_page_parts(state, render):
     stamp = (generation, found.get(people_key))
     cached = found.get(key)
     if cached is not None and cached[0] == stamp:
-        return cached[1]
+        return state, cached[1]
     parts = render()
     cache.set(key, (stamp, parts), TIMEOUT)
-    return parts
+    return state, parts
 
 
 def renew_resource(resource_id):
@@ -69,17 +108,21 @@ def _start_generation():
     return cache.get(GENERATION_KEY)
 
 
-def renew():
+def _renew(**kwargs):
     """Every part cached so far is stale: the next visit of each page renders it again."""
     cache.set(GENERATION_KEY, time.time_ns(), None)
 
 
-def names_changed(sender, update_fields=None, **kwargs):
-    """Receiver: a user, call or défi changed, so every cached part may show an old name."""
-    if update_fields is not None and set(update_fields) <= {
-        "last_login",
-        "password",
-        "email_notifications",
-    }:
+def _names_changed(sender, update_fields=None, **kwargs):
+    """A user, call or défi changed, so every cached part may show an old name."""
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
         return  # logging in or changing a password shows nowhere on a page
-    renew()
+    _renew()
+
+
+def connect():
+    """Connects the receivers that keep the cached parts fresh (once, from `resources.apps`)."""
+    for model in (get_user_model(), Call, Challenge):
+        post_save.connect(_names_changed, sender=model, dispatch_uid=f"page-names-{model}")
+        post_delete.connect(_names_changed, sender=model, dispatch_uid=f"page-del-{model}")
+    html_rewritten.connect(_renew, dispatch_uid="page-html-rewritten")

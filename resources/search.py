@@ -116,7 +116,7 @@ def search(*, user, q, resource_queryset, limit=DEFAULT_LIMIT):
     """Calls, challenges and resources matching `q`, best first, at most `limit` of each.
 
     `resource_queryset` is the caller's list of readable resources
-    (reading.resources), so a result shows what a list shows.
+    (resources.loaders.resources), so a result shows what a list shows.
     """
     q = clean_query(q)
     results = Results(query=q)

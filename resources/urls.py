@@ -4,12 +4,12 @@ from . import views
 
 app_name = "resources"
 
-_RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
+_RESOURCE = "calls/<slug:call_slug>/resources/<slug:resource_slug>"
 
 urlpatterns = [
-    path("calls/<slug:call>/resources/", views.resource_list, name="resource-list"),
+    path("calls/<slug:call_slug>/resources/", views.resource_list, name="resource-list"),
     # Before the resource pattern: "new" is a reserved slug (resources/editing.py).
-    path("calls/<slug:call>/resources/new/", views.resource_create, name="resource-create"),
+    path("calls/<slug:call_slug>/resources/new/", views.resource_create, name="resource-create"),
     path(f"{_RESOURCE}/", views.resource_detail, name="resource-detail"),
     path(f"{_RESOURCE}/edit/", views.resource_edit, name="resource-edit"),
     path(f"{_RESOURCE}/history/", views.resource_history, name="resource-history"),
@@ -22,7 +22,7 @@ urlpatterns = [
     path(f"{_RESOURCE}/diff/", views.resource_diff, name="resource-diff"),
     path(f"{_RESOURCE}/team/", views.resource_team, name="resource-team"),
     path(f"{_RESOURCE}/join/", views.resource_join, name="resource-join"),
-    path("calls/<slug:call>/changes/", views.call_changes, name="call-changes"),
+    path("calls/<slug:call_slug>/changes/", views.call_changes, name="call-changes"),
     path("preview/", views.markdown_preview, name="markdown-preview"),
     path("search/", views.search_page, name="search"),
 ]

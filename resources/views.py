@@ -1,9 +1,10 @@
 """Web pages of resources: list, proposal, reading, editing, history, diffs, search.
 
-Reads go through resources/reading.py and every write through
-resources/editing.py, which the API calls too; a view loads, asks, and
-explains the answer. Nothing typed is lost: a refused edit comes back in
-the form, a conflicting one with the newer text beside it to merge by hand.
+What a URL names is loaded by resources/loaders.py, reads go through
+resources/reading.py and every write through resources/editing.py, which
+the API calls too; a view loads, asks, and explains the answer. Nothing
+typed is lost: a refused edit comes back in the form, a conflicting one
+with the newer text beside it to merge by hand.
 """
 
 from django.conf import settings
@@ -17,13 +18,14 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appel.loaders import get_call
+from appel.markup import render_markdown
 from appel.models import Call
 from appel.ratelimit import limit_posts
 
-from . import editing, pagecache, reading, search, teams
+from . import editing, loaders, pagecache, reading, search, teams
 from .diff import word_diff
 from .forms import ResourceCreateForm, ResourceEditForm
-from .markup import render_markdown
 from .models import Participation
 
 LIST_PAGE_SIZE = 50
@@ -49,12 +51,12 @@ def _preview(request):
 
 
 @require_GET
-def resource_list(request, call):
-    call = reading.get_call(request.user, call)
+def resource_list(request, call_slug):
+    call = get_call(request.user, call_slug)
     challenges = list(call.challenges.all())
     selected = next((c for c in challenges if c.slug == request.GET.get("challenge")), None)
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
-    queryset = reading.resources_of(call, reading.resources(request.user)).order_by(*SORTS[sort])
+    queryset = reading.resources_of(call, loaders.resources(request.user)).order_by(*SORTS[sort])
     if selected:
         queryset = queryset.filter(challenge=selected)
     q = search.clean_query(request.GET.get("q"))
@@ -78,8 +80,8 @@ def resource_list(request, call):
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
-def resource_create(request, call):
-    call = reading.get_call(request.user, call)
+def resource_create(request, call_slug):
+    call = get_call(request.user, call_slug)
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
@@ -123,29 +125,31 @@ def resource_create(request, call):
 
 
 @require_GET
-def resource_detail(request, call, resource):
+def resource_detail(request, call_slug, resource_slug):
     """The stable text by default, as readers should see it; pending changes are one click away.
 
     One small query finds what the page depends on; its parts are rendered
     only when that changed (`resources.pagecache`).
     """
-    state = reading.page_state(request.user, call, resource)
-    parts = pagecache.resource_page_parts(
-        state, lambda: _resource_page_parts(request, call, resource)
+    state, parts = pagecache.resource_page_parts(
+        request.user,
+        call_slug,
+        resource_slug,
+        lambda: _resource_page_parts(request, call_slug, resource_slug),
     )
-    # What depends on the reader (join, watch) is asked outside the cached parts.
+    # What depends on the reader (joined? watching?) is asked outside the cached parts.
     ctx = {
         "parts": parts,
         "resource_id": state[0],
-        "call_slug": call,
-        "resource_slug": resource,
+        "call_slug": call_slug,
+        "resource_slug": resource_slug,
         "call_open": state[-1] == Call.Status.OPEN,
     }
     return render(request, "resources/resource_detail.html", ctx)
 
 
-def _resource_page_parts(request, call, resource):
-    resource = reading.get_resource(request.user, call, resource, with_versions=True)
+def _resource_page_parts(request, call_slug, resource_slug):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug, with_versions=True)
     latest, stable = resource.latest_version, resource.stable_version
     ctx = {
         "resource": resource,
@@ -193,8 +197,8 @@ def _conflict_page(request, resource, conflict, comment):
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
-def resource_edit(request, call, resource):
-    resource = reading.get_resource(request.user, call, resource, with_content=True)
+def resource_edit(request, call_slug, resource_slug):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug, with_content=True)
     if not resource.call.is_open:
         _read_only(request, resource.call)
         return redirect(resource)
@@ -268,8 +272,8 @@ def _after_edit(request, resource, result):
 
 
 @require_GET
-def resource_history(request, call, resource):
-    resource = reading.get_resource(request.user, call, resource)
+def resource_history(request, call_slug, resource_slug):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     page = reading.history_paginator(resource).get_page(request.GET.get("page"))
     ctx = {
         "resource": resource,
@@ -284,14 +288,13 @@ def resource_history(request, call, resource):
 
 
 @require_GET
-def version_detail(request, call, resource, number):
-    resource = reading.get_resource(request.user, call, resource)
-    version = reading.get_version(resource, number)
+def version_detail(request, call_slug, resource_slug, number):
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    version = loaders.get_version(resource, number)
     ctx = {
         "resource": resource,
         "call": resource.call,
         "version": version,
-        "reviews": list(reading.reviews_of(version)),
         "can_restore": request.user.is_authenticated and resource.call.is_open,
         "read_only": _read_only_reason(resource.call),
     }
@@ -303,16 +306,16 @@ def _number(request, key, label, default, errors):
     if not raw:
         return default
     try:
-        return reading.check_number(raw, field=label)
+        return loaders.parse_number(raw, field=label)
     except ValueError as error:
         errors.append(str(error))
         return None
 
 
 @require_GET
-def resource_diff(request, call, resource):
+def resource_diff(request, call_slug, resource_slug):
     """Two versions word by word; without numbers, the latest against its parent."""
-    resource = reading.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     latest = resource.latest_version.number
     errors = []
     new = _number(request, "to", _("The “to” version"), latest, errors)
@@ -336,10 +339,10 @@ def resource_diff(request, call, resource):
 @require_POST
 @login_required
 @limit_posts("edit")
-def version_restore(request, call, resource, number):
+def version_restore(request, call_slug, resource_slug, number):
     """Restoring adds a version with the old text: nothing in the history is rewritten."""
-    resource = reading.get_resource(request.user, call, resource)
-    reading.get_version(resource, number, with_bulk=False)
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    loaders.get_version(resource, number, with_heavy_columns=False)
     try:
         result = editing.restore_version(resource=resource, author=request.user, number=number)
     except editing.CallNotOpen:
@@ -385,14 +388,14 @@ def search_page(request):
     results = search.search(
         user=request.user,
         q=request.GET.get("q", ""),
-        resource_queryset=reading.resources(request.user),
+        resource_queryset=loaders.resources(request.user),
     )
     return render(request, "resources/search.html", {"results": results})
 
 
 @require_GET
-def call_changes(request, call):
-    call = reading.get_call(request.user, call)
+def call_changes(request, call_slug):
+    call = get_call(request.user, call_slug)
     changes = reading.ChangesPaginator(reading.recent_changes(call), LIST_PAGE_SIZE)
     page = changes.get_page(request.GET.get("page"))
     for version in page:
@@ -401,9 +404,9 @@ def call_changes(request, call):
 
 
 @require_GET
-def resource_team(request, call, resource):
+def resource_team(request, call_slug, resource_slug):
     """The team of a commun; its leads name other leads here."""
-    resource = reading.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     ctx = {
         "resource": resource,
         "call": resource.call,
@@ -417,9 +420,9 @@ def resource_team(request, call, resource):
 @require_POST
 @login_required
 @limit_posts("edit")
-def resource_join(request, call, resource):
+def resource_join(request, call_slug, resource_slug):
     """Join the commun's team, leave it (`leave=1`), or, as a lead, name a lead (`promote`)."""
-    resource = reading.get_resource(request.user, call, resource)
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
     try:
         if username := request.POST.get("promote"):
             member = teams.team(resource).filter(user__username=username).first()

@@ -8,12 +8,16 @@ olga), so he is a reviewer but not of `call`.
 import pytest
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
+from django.test import Client
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from appel.models import Call, Challenge, Membership, User
+from appel.stewarding import launch_call, move_status, set_member
+from resources import editing
 
 PASSWORD = "correct horse battery staple"
+RESOURCE_TEXT = "# Carte\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n"
 
 
 @pytest.fixture(autouse=True)
@@ -70,23 +74,26 @@ def make_user(username, *, funder=False):
 
 
 def make_call(steward, *, slug="eau", status=Call.Status.OPEN, approvals_required=1, **fields):
-    call = Call.objects.create(
-        slug=slug,
-        title=fields.pop("title", "Eau et territoires"),
-        summary=fields.pop("summary", "Des communs pour l'eau."),
-        description=fields.pop("description", "## Pourquoi\n\nParce que."),
-        funder_name=fields.pop("funder_name", "Région"),
-        status=status,
-        budget_amount=fields.pop("budget_amount", "20000.00"),
-        allowed_licenses=fields.pop(
-            "allowed_licenses", ["CC-BY-4.0", "CC-BY-SA-4.0", "etalab-2.0"]
+    """A call launched by `steward` (`launch_call`), then moved up to `status` (`move_status`)."""
+    call = launch_call(
+        call=Call(
+            slug=slug,
+            title=fields.pop("title", "Eau et territoires"),
+            summary=fields.pop("summary", "Des communs pour l'eau."),
+            description=fields.pop("description", "## Pourquoi\n\nParce que."),
+            funder_name=fields.pop("funder_name", "Région"),
+            budget_amount=fields.pop("budget_amount", "20000.00"),
+            allowed_licenses=fields.pop(
+                "allowed_licenses", ["CC-BY-4.0", "CC-BY-SA-4.0", "etalab-2.0"]
+            ),
+            default_license=fields.pop("default_license", "etalab-2.0"),
+            approvals_required=approvals_required,
+            **fields,
         ),
-        default_license=fields.pop("default_license", "etalab-2.0"),
-        approvals_required=approvals_required,
-        created_by=steward,
-        **fields,
+        funder=steward,
     )
-    Membership.objects.create(call=call, user=steward, role=Membership.Role.STEWARD)
+    while call.status != status:
+        move_status(call=call, to=call.next_status, actor=steward)
     return call
 
 
@@ -123,7 +130,7 @@ def victor(db):
 @pytest.fixture
 def call(alice, rita):
     call = make_call(alice)
-    Membership.objects.create(call=call, user=rita, role=Membership.Role.REVIEWER)
+    set_member(call=call, user=rita, role=Membership.Role.REVIEWER, actor=alice)
     Challenge.objects.create(
         call=call, slug="nappes", title="Nappes phréatiques", description="Les nappes."
     )
@@ -133,13 +140,43 @@ def call(alice, rita):
 @pytest.fixture
 def other_call(olga, victor):
     call = make_call(olga, slug="mobilite", title="Mobilités douces")
-    Membership.objects.create(call=call, user=victor, role=Membership.Role.REVIEWER)
+    set_member(call=call, user=victor, role=Membership.Role.REVIEWER, actor=olga)
     return call
+
+
+@pytest.fixture
+def resource_fields():
+    """What `resource` is made of; a test folder overrides it to suit its pages."""
+    return {"title": "Carte des puits", "content": RESOURCE_TEXT}
+
+
+@pytest.fixture
+def resource(call, bob, resource_fields):
+    """Version 1 of a resource by bob in `call`, answering the défi "nappes".
+
+    A folder that needs more history extends it (`def resource(resource, ...)`).
+    """
+    return make_resource(call, bob, **resource_fields)
+
+
+def make_resource(call, author, *, challenge="nappes", **fields):
+    """A new resource through `editing.create_resource`, answering the défi `challenge`."""
+    if challenge is not None:
+        challenge = call.challenges.get(slug=challenge)
+    return editing.create_resource(call=call, author=author, challenge=challenge, **fields).resource
 
 
 @pytest.fixture
 def api():
     return APIClient()
+
+
+def web_client(user):
+    """A browser's client, logged in as `user` (None: anonymous)."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client
 
 
 def client_for(user):

@@ -1,4 +1,4 @@
-from resources import licenses
+from appel import licenses
 
 
 def test_it_knows_open_and_refused_licenses():

@@ -378,7 +378,7 @@ def test_it_writes_the_retribution_amounts_in_the_page_language(call, alice, bob
     resource = editing.create_resource(
         call=call, author=bob, title="Carte", content="Un deux trois quatre.", license="etalab-2.0"
     ).resource
-    attribution.publish_retribution(call=call, by=alice, published=True)
+    attribution.publish_retribution(call=call, actor=alice, published=True)
     assert resource.pk
     french = page("/calls/eau/retribution/", "fr")
     assert "Budget\xa0: 20\xa0000,00\xa0€" in french

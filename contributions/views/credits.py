@@ -16,16 +16,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from appel import licenses
+from appel.loaders import get_call
 from appel.models import Call
 from appel.ratelimit import limit_posts
-from resources import authorship, editing, licenses
+from resources import authorship, editing, loaders
 
 from .. import attribution, exports
 
 
-def _resource(request, call, resource):
+def _resource(request, call_slug, resource_slug):
     """The resource if its call is visible to the visitor, with both versions and its source."""
-    return attribution.visible_resource(request.user, call_slug=call, resource_slug=resource)
+    return loaders.get_resource(
+        request.user, call_slug, resource_slug, with_versions=True, with_source=True
+    )
 
 
 def _version(request, resource, number=None):
@@ -39,7 +43,7 @@ def _version(request, resource, number=None):
             number = attribution.parse_version_number(request.GET.get("version"))
         except ValidationError:
             raise Http404(_("This resource has no such version.")) from None
-    return attribution.pick_version(resource, number)
+    return loaders.get_version(resource, number)
 
 
 def _bad_request(message):
@@ -47,9 +51,9 @@ def _bad_request(message):
 
 
 @require_GET
-def resource_attribution(request, call, resource):
+def resource_attribution(request, call_slug, resource_slug):
     """Who to credit, how much of the text is theirs, and the line to paste under a reuse."""
-    resource = _resource(request, call, resource)
+    resource = _resource(request, call_slug, resource_slug)
     credit = attribution.attribution_for(resource, _version(request, resource))
     return render(
         request,
@@ -64,9 +68,9 @@ def resource_attribution(request, call, resource):
 
 
 @require_GET
-def version_authors(request, call, resource, number):
+def version_authors(request, call_slug, resource_slug, number):
     """The text of one version, each passage labelled with who wrote it (not by colour alone)."""
-    resource = _resource(request, call, resource)
+    resource = _resource(request, call_slug, resource_slug)
     version = _version(request, resource, number)
     credit = attribution.attribution_for(resource, version)
     # Everyone credited gets a number for the legend, in the attribution's order.
@@ -91,31 +95,31 @@ def version_authors(request, call, resource, number):
     )
 
 
-def _export(request, call, resource, export_format):
-    resource = _resource(request, call, resource)
+def _export(request, call_slug, resource_slug, export_format):
+    resource = _resource(request, call_slug, resource_slug)
     try:
         export_format = exports.parse_format(export_format)
         number = attribution.parse_version_number(request.GET.get("version"))
     except ValidationError as error:
         return _bad_request(" ".join(" ".join(m) for m in error.message_dict.values()))
-    version = attribution.pick_version(resource, number)
+    version = loaders.get_version(resource, number)
     return exports.export_response(resource, version, export_format, request=request)
 
 
 @require_GET
-def resource_export(request, call, resource):
+def resource_export(request, call_slug, resource_slug):
     """`?format=md|html|json` (Markdown by default) of the stable version, or `?version=N`."""
-    return _export(request, call, resource, request.GET.get("format"))
+    return _export(request, call_slug, resource_slug, request.GET.get("format"))
 
 
 @require_GET
-def resource_cite_cff(request, call, resource):
-    return _export(request, call, resource, "cff")
+def resource_cite_cff(request, call_slug, resource_slug):
+    return _export(request, call_slug, resource_slug, "cff")
 
 
 @require_GET
-def resource_cite_bib(request, call, resource):
-    return _export(request, call, resource, "bib")
+def resource_cite_bib(request, call_slug, resource_slug):
+    return _export(request, call_slug, resource_slug, "bib")
 
 
 # Reuse
@@ -159,7 +163,7 @@ def _default_target(source, calls):
     call = next((c for c in calls if c.pk == source.resource.call_id), calls[0] if calls else None)
     if call is None:
         return None, source.resource.license
-    usable = attribution.reusable_licenses(source=source, call=call)
+    usable = editing.reusable_licenses(call=call, source=source)
     license = source.resource.license if source.resource.license in usable else None
     return call, license or (usable[0] if usable else call.default_license)
 
@@ -167,19 +171,21 @@ def _default_target(source, calls):
 @login_required
 @require_http_methods(["GET", "POST"])
 @limit_posts("edit")
-def resource_derive(request, call, resource):
+def resource_derive(request, call_slug, resource_slug):
     """Start a new resource from a version of this one, keeping its authors' credit.
 
     A GET with `?call=&license=` shows whether the reuse is allowed before
     anything is saved; the POST goes through editing.create_resource, which
     enforces the same rules and credits the source's authors word by word.
     """
-    resource = _resource(request, call, resource)
+    resource = _resource(request, call_slug, resource_slug)
     data = request.POST if request.method == "POST" else request.GET
     source = _version(request, resource, _number(data))
     check, target, license = _target(source, data)
     refusals = (
-        attribution.reuse_refusals(source=source, call=target, license=license) if target else []
+        editing.creation_refusals(call=target, license=license, derived_from=source)
+        if target
+        else []
     )
     # A title typed before a recheck or a refusal travels along: nothing typed is lost.
     title = data.get("title") or source.title
@@ -251,9 +257,9 @@ def _number(data):
 
 
 @require_GET
-def call_export(request, call):
+def call_export(request, call_slug):
     """A page to download the call as a zip; `?download=1` streams it (nothing held in memory)."""
-    call = attribution.visible_call(request.user, call_slug=call)
+    call = get_call(request.user, call_slug, with_members=True)
     if request.GET.get("download"):
         return exports.call_archive_response(call, request=request)
     stats = Call.objects.with_stats().get(pk=call.pk).stats
@@ -261,9 +267,9 @@ def call_export(request, call):
 
 
 @require_http_methods(["GET", "POST"])
-def call_retribution(request, call):
+def call_retribution(request, call_slug):
     """How the budget is shared; stewards see it first and publish it for everyone."""
-    call = attribution.visible_call(request.user, call_slug=call)
+    call = get_call(request.user, call_slug, with_members=True)
     if request.method == "POST":
         return _publish(request, call)
     if not attribution.may_see_retribution(call, request.user):
@@ -287,7 +293,7 @@ def _publish(request, call):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     publish = request.POST.get("action") != "withdraw"
-    attribution.publish_retribution(call=call, by=request.user, published=publish)
+    attribution.publish_retribution(call=call, actor=request.user, published=publish)
     if publish:
         messages.success(request, _("The retribution is published: anyone can now read it."))
     else:

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -20,9 +20,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from appel.loaders import get_call
 from appel.models import Call, Membership, User
 from appel.ratelimit import limit_posts
-from resources import reading
+from resources import loaders
 
 from .. import discussing, notifying
 
@@ -71,25 +72,25 @@ class PreferencesForm(forms.ModelForm):
 
 
 def _call(request, slug):
+    """The call with its roles (moderation, resolving), as the visitor may see it, else 404."""
     memberships = Prefetch("memberships", Membership.objects.only("call_id", "user_id", "role"))
-    calls = Call.objects.visible_to(request.user).prefetch_related(memberships)
-    return get_object_or_404(calls, slug=slug)
+    return get_call(request.user, slug, queryset=Call.objects.prefetch_related(memberships))
 
 
-def _target(request, call, resource):
+def _target(request, call_slug, resource_slug):
     """(call, resource or None) the URL names, as the visitor may see them, else 404."""
-    call = _call(request, call)
-    if resource is None:
+    call = _call(request, call_slug)
+    if resource_slug is None:
         return call, None
-    found = reading.get_resource(request.user, call.slug, resource)
+    found = loaders.get_resource(request.user, call.slug, resource_slug)
     found.call = call
     return call, found
 
 
-def _thread(request, call, resource, thread):
-    call = _call(request, call)
+def _thread(request, call_slug, resource_slug, thread):
+    call = _call(request, call_slug)
     found = discussing.get_thread(
-        request.user, call_slug=call.slug, resource_slug=resource, pk=thread
+        request.user, call_slug=call.slug, resource_slug=resource_slug, pk=thread
     )
     found.call = call
     if found.resource is not None:
@@ -108,8 +109,8 @@ def _refused(request, error):
 
 
 @require_GET
-def thread_list(request, call, resource=None):
-    call, resource = _target(request, call, resource)
+def thread_list(request, call_slug, resource_slug=None):
+    call, resource = _target(request, call_slug, resource_slug)
     page = Paginator(
         discussing.threads_of(call=call, resource=resource), THREADS_PAGE_SIZE
     ).get_page(request.GET.get("page"))
@@ -126,9 +127,9 @@ def thread_list(request, call, resource=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
-def thread_create(request, call, resource=None):
+def thread_create(request, call_slug, resource_slug=None):
     """A new thread; `?version=N&quote=...` anchors it to a passage of that version."""
-    call, resource = _target(request, call, resource)
+    call, resource = _target(request, call_slug, resource_slug)
     initial = {"version": request.GET.get("version"), "quote": request.GET.get("quote", "")}
     form = ThreadForm(request.POST or None, initial=initial)
     if resource is None:
@@ -138,7 +139,7 @@ def thread_create(request, call, resource=None):
         version = None
         if resource is not None and data.get("version"):
             version = resource.versions.filter(
-                number=min(data["version"], reading.MAX_NUMBER)
+                number=min(data["version"], loaders.MAX_NUMBER)
             ).first()
         try:
             thread = discussing.start_thread(
@@ -162,7 +163,7 @@ def thread_create(request, call, resource=None):
     if resource is not None:
         number = form["version"].value()
         if str(number or "").isdigit():
-            anchored = resource.versions.filter(number=min(int(number), reading.MAX_NUMBER)).first()
+            anchored = resource.versions.filter(number=min(int(number), loaders.MAX_NUMBER)).first()
     ctx = {"call": call, "resource": resource, "form": form, "anchored": anchored}
     status = 400 if request.method == "POST" else 200
     return render(request, "contributions/thread_create.html", ctx, status=status)
@@ -186,9 +187,9 @@ def _thread_page(request, thread, form=None, status=200):
 
 @require_http_methods(["GET", "POST"])
 @limit_posts("edit")
-def thread_detail(request, call, thread, resource=None):
+def thread_detail(request, call_slug, thread, resource_slug=None):
     """The thread and its posts; POST replies (signed in)."""
-    thread = _thread(request, call, resource, thread)
+    thread = _thread(request, call_slug, resource_slug, thread)
     if request.method == "GET":
         return _thread_page(request, thread)
     if not request.user.is_authenticated:
@@ -212,8 +213,8 @@ def thread_detail(request, call, thread, resource=None):
 
 @require_POST
 @login_required
-def thread_resolve(request, call, thread, resource=None):
-    thread = _thread(request, call, resource, thread)
+def thread_resolve(request, call_slug, thread, resource_slug=None):
+    thread = _thread(request, call_slug, resource_slug, thread)
     resolved = request.POST.get("resolved") == "1"
     try:
         discussing.set_resolved(thread=thread, actor=request.user, resolved=resolved)
@@ -229,8 +230,8 @@ def thread_resolve(request, call, thread, resource=None):
 @require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
-def post_edit(request, call, thread, post, resource=None):
-    thread = _thread(request, call, resource, thread)
+def post_edit(request, call_slug, thread, post, resource_slug=None):
+    thread = _thread(request, call_slug, resource_slug, thread)
     post = discussing.get_post(thread, post)
     if post.author_id != request.user.pk:
         raise PermissionDenied(_("Only the author of a message edits it."))
@@ -264,8 +265,8 @@ def post_edit(request, call, thread, post, resource=None):
 
 @require_POST
 @login_required
-def post_hide(request, call, thread, post, resource=None):
-    thread = _thread(request, call, resource, thread)
+def post_hide(request, call_slug, thread, post, resource_slug=None):
+    thread = _thread(request, call_slug, resource_slug, thread)
     post = discussing.get_post(thread, post)
     if not thread.call.is_steward(request.user):
         raise PermissionDenied(_("Only the stewards of the call moderate its discussions."))
@@ -280,9 +281,9 @@ def post_hide(request, call, thread, post, resource=None):
 
 @require_POST
 @login_required
-def watch_toggle(request, call, resource=None):
+def watch_toggle(request, call_slug, resource_slug=None):
     """Watch or stop watching (`watch=1` or `0`); back to where the button was."""
-    call, resource = _target(request, call, resource)
+    call, resource = _target(request, call_slug, resource_slug)
     if request.POST.get("watch") == "1":
         notifying.watch(user=request.user, call=call, resource=resource)
         messages.success(request, _("You will be told of what happens here."))

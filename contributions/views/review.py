@@ -10,16 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from appel.models import Call, Membership
+from appel.loaders import get_call
 from appel.ratelimit import limit_posts
-from resources import reading
+from resources import loaders, reading
 from resources.diff import word_diff
 from resources.models import ResourceVersion
 
@@ -27,8 +25,6 @@ from .. import reviewing
 from ..models import Review
 
 QUEUE_PAGE_SIZE = 50
-# What the review page never reads of the resource's version pointers.
-BULK = ("html", "authorship")
 
 
 class ReviewForm(forms.Form):
@@ -45,38 +41,27 @@ class ReviewForm(forms.Form):
     )
 
 
-def _call(request, slug):
-    """The call if the visitor may see it (drafts are their stewards'), with its roles."""
-    memberships = Prefetch("memberships", Membership.objects.select_related("user"))
-    calls = Call.objects.visible_to(request.user).prefetch_related(memberships)
-    return get_object_or_404(calls, slug=slug)
-
-
 def _version(request, call_slug, resource_slug, number):
     """The version and what its page shows about the resource, in one query after the call."""
-    call = _call(request, call_slug)
-    if not 1 <= number <= reading.MAX_NUMBER:
-        raise Http404(_("This resource has no version %(number)s.") % {"number": number})
-    pointers = [f"resource__{p}_version__{f}" for p in ("latest", "stable") for f in BULK]
-    version = get_object_or_404(
-        ResourceVersion.objects.select_related(
-            "author",
-            "resource__challenge",
-            "resource__latest_version",
-            "resource__stable_version",
-        ).defer("authorship", "resource__content", "resource__search_document", *pointers),
-        resource__call=call,
-        resource__slug=resource_slug,
-        number=number,
+    call = get_call(request.user, call_slug, with_members=True)
+    queryset = ResourceVersion.objects.select_related(
+        "author",
+        "resource__challenge",
+        "resource__latest_version",
+        "resource__stable_version",
+    ).defer(
+        "authorship",
+        "resource__content",
+        "resource__search_document",
+        *loaders.heavy_columns("resource__latest_version__", "resource__stable_version__"),
     )
-    version.resource.call = call
-    return version
+    return loaders.get_version_of_call(call, resource_slug, number, queryset=queryset)
 
 
 @require_GET
-def review_queue(request, call):
+def review_queue(request, call_slug):
     """Longest waiting first, so that no resource is left behind by the busy ones."""
-    call = _call(request, call)
+    call = get_call(request.user, call_slug, with_members=True)
     page = Paginator(reviewing.review_queue(call), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
@@ -107,9 +92,9 @@ def _record(request, version, form):
 
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts("review")
-def version_review(request, call, resource, number):
+def version_review(request, call_slug, resource_slug, number):
     """Shows what changed since the last validated version; reviewers record a verdict."""
-    version = _version(request, call, resource, number)
+    version = _version(request, call_slug, resource_slug, number)
     if request.method == "POST" and not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     form = ReviewForm(request.POST if request.method == "POST" else None)
@@ -129,8 +114,7 @@ def version_review(request, call, resource, number):
 
     base = reviewing.review_base(version)
     reading.load_contents([base, version] if base else [version])
-    reviews = list(version.reviews.select_related("reviewer"))
-    approvals = {r.reviewer_id for r in reviews if r.verdict == Review.Verdict.APPROVE}
+    reviews = list(reviewing.reviews_of(version))
     ctx = {
         "call": version.resource.call,
         "resource": version.resource,
@@ -138,9 +122,9 @@ def version_review(request, call, resource, number):
         "base": base,
         "changes": word_diff(base.content if base else "", version.content),
         "reviews": reviews,
-        "approvals": len(approvals),
+        "approvals": reviewing.approval_count(reviews),
         "refusal": reviewing.refusal(version=version, user=request.user),
-        "archived": version.resource.call.status == Call.Status.ARCHIVED,
+        "archived": reviewing.read_only(version.resource.call) is not None,
         "form": form,
     }
     return render(request, "contributions/review_version.html", ctx, status=status)

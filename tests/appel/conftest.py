@@ -1,7 +1,6 @@
 """Helpers for the call-side tests: a draft call, a valid call body, logged-in web clients."""
 
 import pytest
-from django.test import Client
 
 from appel.models import Call
 from tests.conftest import make_call
@@ -33,13 +32,6 @@ def as_form(body):
         if key in form:
             form[key] = form[key][:16]
     return form
-
-
-def web_client(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

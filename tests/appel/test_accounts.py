@@ -1,11 +1,10 @@
 import re
 
+import pytest
 from rest_framework.test import APIClient
 
 from appel.models import User
-from tests.conftest import PASSWORD, make_call
-
-from .conftest import web_client
+from tests.conftest import PASSWORD, make_call, web_client
 
 STRONG = "x8!kL#pq2Z-rivière"
 
@@ -137,18 +136,24 @@ def test_it_resets_a_forgotten_password_by_mail(alice, mailoutbox):
     assert alice.check_password(STRONG)
 
 
-def test_it_renders_every_account_page(alice):
-    for url in [
+@pytest.mark.parametrize(
+    "url",
+    [
         "/accounts/login/",
         "/accounts/signup/",
         "/accounts/password_reset/",
         "/accounts/password_reset/done/",
         "/accounts/reset/done/",
         "/accounts/reset/MQ/bad-token/",
-    ]:
-        response = web_client(None).get(url)
-        assert response.status_code == 200, url
-        assert response.templates[0].name.startswith("registration/"), url
+    ],
+)
+def test_it_renders_every_account_page(db, url):
+    response = web_client(None).get(url)
+    assert response.status_code == 200
+    assert response.templates[0].name.startswith("registration/")
+
+
+def test_it_renders_the_password_changed_page(alice):
     assert web_client(alice).get("/accounts/password_change/done/").status_code == 200
 
 

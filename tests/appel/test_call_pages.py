@@ -2,9 +2,9 @@ import pytest
 from django.contrib.messages import get_messages
 
 from appel.models import Call, Challenge, Membership
-from tests.conftest import client_for, make_call, make_user
+from tests.conftest import client_for, make_call, make_user, web_client
 
-from .conftest import as_form, call_body, web_client
+from .conftest import as_form, call_body
 
 
 def sections(response):

@@ -1,8 +1,8 @@
 import pytest
 from rest_framework.test import APIClient
 
+from appel import licenses
 from appel.models import Call, Membership
-from resources import licenses
 from tests.conftest import client_for, make_call
 
 from .conftest import call_body

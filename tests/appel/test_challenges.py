@@ -1,9 +1,7 @@
 import pytest
 
 from appel.models import Challenge
-from tests.conftest import client_for
-
-from .conftest import web_client
+from tests.conftest import client_for, web_client
 
 
 def test_it_lists_challenges_in_order(bob, call):

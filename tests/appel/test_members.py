@@ -3,9 +3,7 @@ from django.contrib.messages import get_messages
 
 from appel.models import Membership
 from appel.stewarding import LastSteward, remove_member, set_member
-from tests.conftest import client_for
-
-from .conftest import web_client
+from tests.conftest import client_for, web_client
 
 
 def roles(call):

@@ -7,9 +7,9 @@ call), alice (steward of this call), rita (reviewer of this call).
 import pytest
 from rest_framework.test import APIClient
 
-from tests.conftest import client_for
+from tests.conftest import client_for, web_client
 
-from .conftest import call_body, web_client
+from .conftest import call_body
 
 WHO = [None, "bob", "olga", "alice", "rita"]
 

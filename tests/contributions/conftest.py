@@ -45,13 +45,6 @@ def review(version, reviewer, verdict="approve", comment=""):
 
 
 @pytest.fixture
-def resource(call, bob):
-    """Version 1 of "Carte des puits", by bob in `call`, answering the challenge "nappes"."""
-    return editing.create_resource(
-        call=call,
-        author=bob,
-        title="Carte des puits",
-        content=TEXT,
-        challenge=call.challenges.get(slug="nappes"),
-        comment="Premier jet",
-    ).resource
+def resource_fields():
+    """`resource` is "Carte des puits" with its title as heading, saved as "Premier jet"."""
+    return {"title": "Carte des puits", "content": TEXT, "comment": "Premier jet"}

@@ -3,7 +3,7 @@
 from django.utils import translation
 
 from contributions import attribution
-from resources import authorship, editing
+from resources import authorship, editing, loaders
 from resources.models import Resource
 
 from .conftest import append, edit, review
@@ -14,8 +14,12 @@ THREE = "Premier paragraphe ici.\n\nDeuxième paragraphe là.\n\nTroisième para
 
 def loaded(resource):
     """The resource as the pages and the API load it (pointers and source joined)."""
-    return attribution.visible_resource(
-        resource.created_by, call_slug=resource.call.slug, resource_slug=resource.slug
+    return loaders.get_resource(
+        resource.created_by,
+        resource.call.slug,
+        resource.slug,
+        with_versions=True,
+        with_source=True,
     )
 
 
@@ -125,7 +129,7 @@ def test_it_credits_the_stable_version_by_default(resource, bob, charlie, rita):
     assert credit.version.number == 1
     assert [c.user.username for c in credit.contributors] == ["bob"]
     assert [(r.user.username, r.approvals) for r in credit.reviewers] == [("rita", 1)]
-    latest = attribution.attribution_for(loaded(resource), attribution.pick_version(resource, 2))
+    latest = attribution.attribution_for(loaded(resource), loaders.get_version(resource, 2))
     assert [c.user.username for c in latest.contributors] == ["bob", "charlie"]
 
 

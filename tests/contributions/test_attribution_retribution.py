@@ -87,11 +87,11 @@ def test_it_lets_a_steward_publish_and_everyone_read(written, api, alice, bob):
 
 
 def test_it_freezes_the_published_figures(written, api, alice, resource, rita):
-    attribution.publish_retribution(call=written, by=alice)
+    attribution.publish_retribution(call=written, actor=alice)
     resource.refresh_from_db()
     review(resource.latest_version, rita)  # charlie's draft becomes the stable text
     assert [s["amount"] for s in api.get(API).json()["shares"]] == ["13333.33", "6666.67"]
-    attribution.publish_retribution(call=written, by=alice)
+    attribution.publish_retribution(call=written, actor=alice)
     assert [s["amount"] for s in api.get(API).json()["shares"]] == ["10000.00", "10000.00"]
 
 
@@ -108,7 +108,7 @@ def test_it_answers_400_to_a_bad_publication_body(written, alice):
 
 
 def test_it_withdraws_a_publication(written, api, alice):
-    attribution.publish_retribution(call=written, by=alice)
+    attribution.publish_retribution(call=written, actor=alice)
     assert client_for(alice).patch(API, {"published": False}, format="json").status_code == 200
     assert api.get(API).status_code == 401
 

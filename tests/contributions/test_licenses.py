@@ -1,4 +1,4 @@
-"""resources.licenses.compatibility, cell by cell: may material under A be reused under B?
+"""appel.licenses.compatibility, cell by cell: may material under A be reused under B?
 
 The expected table is written out by hand from the Creative Commons
 compatibility chart, CC's BY-SA 4.0 -> GPLv3 ruling, the Licence Ouverte 2.0
@@ -7,7 +7,7 @@ notice, the ODbL's share-alike and the usual software rules.
 
 import pytest
 
-from resources import licenses
+from appel import licenses
 
 IDS = [
     "CC0-1.0",

@@ -1,12 +1,21 @@
 """Authors see the reviews of their versions: contributions/profile_reviews.html."""
 
 import pytest
-from django.template.loader import render_to_string
+from django.test import RequestFactory
 from django.urls import reverse
+
+from contributions.slots import profile_reviews
 
 from .conftest import review
 
 pytestmark = pytest.mark.usefixtures("english")
+
+
+def panel(viewer, profile_user):
+    """The profile slot's part, as `viewer` sees it on `profile_user`'s profile."""
+    request = RequestFactory().get("/")
+    request.user = viewer
+    return profile_reviews(request=request, profile_user=profile_user)
 
 
 def test_it_lists_reviews_of_the_authors_versions_with_links(
@@ -15,9 +24,7 @@ def test_it_lists_reviews_of_the_authors_versions_with_links(
     first = review(resource.latest_version, rita, "request_changes", "Sources ?")
     review(resource.latest_version, alice, "approve")
     with django_assert_num_queries(1):
-        html = render_to_string(
-            "contributions/profile_reviews.html", {"user": bob, "profile_user": bob}
-        )
+        html = panel(bob, bob)
     link = reverse("contributions:version-review", args=["eau", resource.slug, 1])
     assert f'href="{link}#review-{first.pk}"' in html
     assert "Reviews of your versions" in html
@@ -26,14 +33,12 @@ def test_it_lists_reviews_of_the_authors_versions_with_links(
 
 
 def test_it_says_when_there_is_nothing_yet(resource, bob, rita):
-    html = render_to_string("contributions/profile_reviews.html", {"user": rita})
+    html = panel(rita, rita)
     assert "No review of these versions yet." in html
 
 
 def test_it_names_the_author_on_someone_elses_profile(resource, bob, rita):
     review(resource.latest_version, rita)
-    html = render_to_string(
-        "contributions/profile_reviews.html", {"user": rita, "profile_user": bob}
-    )
+    html = panel(rita, bob)
     assert "Reviews of versions by Bob" in html
     assert "Rita" in html

@@ -129,19 +129,15 @@ Mesurer le niveau chaque mois, et noter la date.
 
 
 @pytest.fixture
-def resource(call, bob, charlie):
-    """A resource of `call` in two versions (bob then charlie): a table, code and a long URL."""
-    from resources.editing import create_resource, edit_resource
+def resource_fields():
+    return {"title": "Guide des nappes", "content": LONG_TEXT, "comment": "Premier jet"}
 
-    version = create_resource(
-        call=call,
-        author=bob,
-        title="Guide des nappes",
-        content=LONG_TEXT,
-        challenge=call.challenges.get(),
-        comment="Premier jet",
-    )
-    resource = version.resource
+
+@pytest.fixture
+def resource(resource, charlie):
+    """The root `resource` with a table, code and a long URL, and a second version by charlie."""
+    from resources.editing import edit_resource
+
     edit_resource(
         resource=resource,
         author=charlie,

@@ -1,23 +1,10 @@
 """What the resource tests share: a resource written by bob, and quick ways to grow it."""
 
-import pytest
-
 from resources import editing
+from tests.conftest import RESOURCE_TEXT as BASE  # the text of `resource`
 
-BASE = "# Carte\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n"
 SLUG = "carte-des-puits"
 API = "/api/v1/calls/eau/resources"
-
-
-@pytest.fixture
-def resource(call, bob):
-    return editing.create_resource(
-        call=call,
-        author=bob,
-        title="Carte des puits",
-        content=BASE,
-        challenge=call.challenges.get(),
-    ).resource
 
 
 def grow(resource, author, count):

@@ -74,11 +74,11 @@ def test_it_explains_a_refused_proposal_and_keeps_the_text(call, bob_client):
     assert count() == 0
 
 
-def test_it_sends_visitors_to_log_in_before_editing(resource, client):
-    for url in (CREATE, EDIT):
-        response = client.get(url)
-        assert response.status_code == 302
-        assert response["Location"].startswith("/accounts/login/?next=")
+@pytest.mark.parametrize("url", [CREATE, EDIT])
+def test_it_sends_visitors_to_log_in_before_editing(resource, client, url):
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")
     assert client.post(EDIT, {"content": "x", "base_version": 1}).status_code == 302
     assert count() == 1
 

@@ -9,13 +9,6 @@ from resources.models import ResourceVersion
 BASE = "# Carte\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n"
 
 
-@pytest.fixture
-def resource(call, bob):
-    return editing.create_resource(
-        call=call, author=bob, title="Carte des puits", content=BASE
-    ).resource
-
-
 def test_it_creates_version_one_with_metadata(resource, bob):
     v1 = resource.latest_version
     assert (v1.number, v1.parent_number, v1.author, v1.state) == (1, None, bob, "pending")

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from resources import markup
+from appel import markup
 
 from .conftest import SLUG, grow
 

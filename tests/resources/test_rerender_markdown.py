@@ -5,8 +5,9 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from appel import markup
 from appel.models import Call, Challenge
-from resources import editing, markup
+from resources import editing
 from resources.models import Resource, ResourceVersion
 
 from .conftest import BASE, grow

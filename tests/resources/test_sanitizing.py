@@ -2,7 +2,7 @@
 
 The stored HTML is parsed back with the standard library's parser, as a
 browser would read it, and checked against the allowlist of
-resources/markup.py: known tags only, no event handler, no style, and only
+appel/markup.py: known tags only, no event handler, no style, and only
 http(s)/mailto or relative links and images.
 """
 
@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from resources import markup
+from appel import markup
 from resources.models import ResourceVersion
 from tests.conftest import client_for
 

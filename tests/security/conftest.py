@@ -5,12 +5,11 @@ resource "guide" (versions 1 and 2) in the open call "eau".
 """
 
 import pytest
-from django.test import Client
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
 from contributions.discussing import start_thread
-from resources.editing import create_resource, edit_resource
+from resources.editing import edit_resource
 from tests.conftest import client_for
 
 ROLES = (
@@ -31,23 +30,25 @@ def root(db):
 
 
 @pytest.fixture
-def resource(call, bob):
-    version = create_resource(
-        call=call,
-        author=bob,
-        title="Guide des nappes",
-        slug="guide",
-        content="# Guide\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n",
-        challenge=call.challenges.get(slug="nappes"),
-    )
+def resource_fields():
+    return {
+        "title": "Guide des nappes",
+        "slug": "guide",
+        "content": "# Guide\n\nPremier paragraphe.\n\nDeuxième paragraphe.\n",
+    }
+
+
+@pytest.fixture
+def resource(resource, bob):
+    """The root `resource`, "guide", with a second version by bob."""
     edit_resource(
-        resource=version.resource,
+        resource=resource,
         author=bob,
         content="# Guide\n\nPremier paragraphe, revu.\n\nDeuxième paragraphe.\n",
         base_version=1,
     )
-    version.resource.refresh_from_db()
-    return version.resource
+    resource.refresh_from_db()
+    return resource
 
 
 @pytest.fixture
@@ -74,13 +75,6 @@ def roles(call, other_call, resource, threads, alice, bob, charlie, rita, olga, 
         "other_steward": olga,
         "admin": root,
     }
-
-
-def page_client(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def api_client(user):

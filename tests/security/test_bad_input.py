@@ -12,9 +12,7 @@ from reversion.models import Version
 from appel.models import AuditEntry, Call, Challenge, Membership, User
 from contributions.models import Review
 from resources.models import Resource, ResourceVersion
-from tests.conftest import client_for
-
-from .conftest import page_client
+from tests.conftest import client_for, web_client
 
 MODELS = (Call, Challenge, Membership, User, Resource, ResourceVersion, Review, AuditEntry, Version)
 RES = "/api/v1/calls/eau/resources/guide"
@@ -168,7 +166,7 @@ def test_it_refuses_nul_bytes_in_every_text_field(roles, role, method, url, data
 )
 def test_it_refuses_nul_bytes_in_web_forms(roles, url, data):
     before = counts()
-    response = page_client(roles["steward"]).post(url, data)
+    response = web_client(roles["steward"]).post(url, data)
     assert response.status_code == 400 or (
         response.status_code == 200 and b"Null characters are not allowed" in response.content
     ), response.status_code
@@ -195,7 +193,7 @@ WEIRD_SLUGS = [
 
 @pytest.mark.parametrize("slug", WEIRD_SLUGS)
 def test_it_answers_404_to_path_tricks_in_slugs(roles, slug):
-    client = page_client(roles["steward"])
+    client = web_client(roles["steward"])
     api = client_for(roles["steward"])
     for url in (
         f"/calls/{slug}/",
@@ -275,7 +273,7 @@ def test_it_refuses_bad_budgets(steward, value):
 
 
 def test_it_refuses_bad_budgets_in_the_web_form(roles):
-    response = page_client(roles["steward"]).post(
+    response = web_client(roles["steward"]).post(
         "/calls/eau/edit/", {"title": "Eau", "budget_amount": "-10", "budget_currency": "EUR"}
     )
     assert response.status_code in (200, 400)
@@ -331,7 +329,7 @@ def test_it_answers_4xx_to_huge_numbers_in_the_api(roles, url, statuses):
     ],
 )
 def test_it_never_fails_on_huge_numbers_in_pages(roles, url):
-    response = page_client(roles["steward"]).get(url)
+    response = web_client(roles["steward"]).get(url)
     assert response.status_code in (200, 400, 404), (url, response.status_code)
 
 
@@ -434,7 +432,7 @@ NUL_URLS = [
 def test_it_never_fails_on_nul_in_paths_and_queries(roles, url):
     """PostgreSQL refuses NUL in text: it must never reach a query (SQLite hid this)."""
     client = (
-        client_for(roles["steward"]) if url.startswith("/api/") else page_client(roles["steward"])
+        client_for(roles["steward"]) if url.startswith("/api/") else web_client(roles["steward"])
     )
     response = client.get(url)
     assert response.status_code in (200, 400, 404), (url, response.status_code)
@@ -445,10 +443,10 @@ def test_it_never_fails_on_nul_in_paths_and_queries(roles, url):
 
 
 def test_it_refuses_nul_in_usernames_everywhere(roles):
-    client = page_client(roles["steward"])
+    client = web_client(roles["steward"])
     form = client.post("/calls/eau/members/", {"username": "ri\x00ta", "role": "reviewer"})
     assert form.status_code in (200, 400)
-    login = page_client(None).post("/accounts/login/", {"username": "b\x00b", "password": "x"})
+    login = web_client(None).post("/accounts/login/", {"username": "b\x00b", "password": "x"})
     assert login.status_code == 200
     token = APIClient().post(
         "/api/v1/auth/token", {"username": "b\x00b", "password": "x"}, format="json"

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from .conftest import page_client
+from tests.conftest import web_client
 
 ROOT = Path(__file__).resolve().parents[2]
 # What docs/deploy.md tells operators to set.
@@ -85,7 +85,7 @@ def test_it_reads_security_settings_from_the_environment():
     ],
 )
 def test_it_sends_a_strict_content_security_policy(roles, role, url):
-    response = page_client(roles[role]).get(url)
+    response = web_client(roles[role]).get(url)
     policy = response["Content-Security-Policy"]
     directives = {part.split()[0]: part.split()[1:] for part in policy.split(";") if part.strip()}
     assert directives["script-src"] == ["'self'"]

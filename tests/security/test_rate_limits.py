@@ -8,9 +8,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
 
-from tests.conftest import PASSWORD, client_for
-
-from .conftest import page_client
+from tests.conftest import PASSWORD, client_for, web_client
 
 RES = "/calls/eau/resources/guide"
 API_RES = "/api/v1/calls/eau/resources/guide"
@@ -28,7 +26,7 @@ def assert_limited(responses, allowed):
 
 def test_it_limits_web_logins_per_address(limits_on, roles):
     limits_on.setenv("RATE_LIMIT_LOGIN", "2/m")
-    client = page_client(None)
+    client = web_client(None)
     data = {"username": "bob", "password": PASSWORD}
     refused = assert_limited([client.post("/accounts/login/", data) for _ in range(3)], 2)
     assert b"Too many requests" in refused.content
@@ -39,15 +37,15 @@ def test_it_throttles_failed_logins_per_account_across_addresses(limits_on, role
     bad = {"username": "bob", "password": "wrong"}
     for address in ("10.0.0.1", "10.0.0.2"):
         assert (
-            page_client(None).post("/accounts/login/", bad, REMOTE_ADDR=address).status_code == 200
+            web_client(None).post("/accounts/login/", bad, REMOTE_ADDR=address).status_code == 200
         )
     good = {"username": "bob", "password": PASSWORD}
-    response = page_client(None).post("/accounts/login/", good, REMOTE_ADDR="10.0.0.3")
+    response = web_client(None).post("/accounts/login/", good, REMOTE_ADDR="10.0.0.3")
     assert response.status_code == 429 and response["Retry-After"]
     # Another account from the same address is not locked out.
     other = {"username": "charlie", "password": PASSWORD}
     assert (
-        page_client(None).post("/accounts/login/", other, REMOTE_ADDR="10.0.0.3").status_code == 302
+        web_client(None).post("/accounts/login/", other, REMOTE_ADDR="10.0.0.3").status_code == 302
     )
 
 
@@ -64,7 +62,7 @@ def test_it_throttles_failed_logins_per_address_on_the_api(limits_on, roles):
 
 def test_it_limits_sign_ups_on_the_site_and_the_api(limits_on, db):
     limits_on.setenv("RATE_LIMIT_REGISTER", "1/h")
-    client = page_client(None)
+    client = web_client(None)
     form = {"username": "x", "password1": "p", "password2": "q"}
     assert_limited([client.post("/accounts/signup/", form) for _ in range(2)], 1)
     cache.clear()
@@ -84,13 +82,13 @@ def test_it_limits_sign_ups_on_the_site_and_the_api(limits_on, db):
 )
 def test_it_limits_web_edits(limits_on, roles, url, data):
     limits_on.setenv("RATE_LIMIT_EDIT", "2/m")
-    client = page_client(roles["contributor"])
+    client = web_client(roles["contributor"])
     assert_limited([client.post(url, data) for _ in range(3)], 2)
 
 
 def test_it_limits_web_reviews(limits_on, roles):
     limits_on.setenv("RATE_LIMIT_REVIEW", "1/m")
-    client = page_client(roles["reviewer"])
+    client = web_client(roles["reviewer"])
     data = {"verdict": "comment", "comment": "Bien."}
     assert_limited([client.post(f"{RES}/versions/2/review/", data) for _ in range(2)], 1)
 

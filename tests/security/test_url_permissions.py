@@ -12,7 +12,9 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from .conftest import ROLES, api_client, page_client
+from tests.conftest import web_client
+
+from .conftest import ROLES, api_client
 
 # Namespaces and names that are not ours to police (Django's admin has its own
 # permission system and tests; i18n switches the language; the schema is public).
@@ -43,9 +45,13 @@ STEWARDS_PAGE = rule(403, anonymous=302, steward=200)
 STEWARDS_POST = rule(403, anonymous=302, steward=302)
 FUNDERS_PAGE = rule(403, anonymous=302, steward=200, other_steward=200, admin=200)
 CALL = {"slug": "eau"}
-RES = {"call": "eau", "resource": "guide"}
+RES = {"call_slug": "eau", "resource_slug": "guide"}
 V1 = {**RES, "number": 1}
 V2 = {**RES, "number": 2}
+# The API's URLs name them as API.md does.
+API_RES = {"call": "eau", "resource": "guide"}
+API_V1 = {**API_RES, "number": 1}
+API_V2 = {**API_RES, "number": 2}
 REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
 
 
@@ -181,8 +187,8 @@ TABLE = {
     "password_reset_confirm": {"kwargs": {"uidb64": "Mg", "token": "bad-token"}, "get": every(200)},
     "password_reset_complete": {"kwargs": {}, "get": every(200)},
     # Resources (pages)
-    "resources:resource-list": {"kwargs": {"call": "eau"}, "get": every(200)},
-    "resources:resource-create": {"kwargs": {"call": "eau"}, "get": LOGGED_IN_ONLY},
+    "resources:resource-list": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
+    "resources:resource-create": {"kwargs": {"call_slug": "eau"}, "get": LOGGED_IN_ONLY},
     "resources:resource-detail": {"kwargs": RES, "get": every(200)},
     "resources:resource-edit": {"kwargs": RES, "get": LOGGED_IN_ONLY},
     "resources:resource-history": {"kwargs": RES, "get": every(200)},
@@ -193,7 +199,7 @@ TABLE = {
         "post": every(302),
     },
     "resources:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
-    "resources:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "resources:call-changes": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
     "resources:markdown-preview": {
         "kwargs": {},
         "get": every(405),
@@ -202,7 +208,7 @@ TABLE = {
     },
     "resources:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
     # Reviews, credits, exports (pages)
-    "contributions:review-queue": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "contributions:review-queue": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
     "contributions:version-review": {
         "kwargs": V2,
         "get": every(200),
@@ -216,9 +222,9 @@ TABLE = {
     "contributions:resource-cite-cff": {"kwargs": RES, "get": every(200)},
     "contributions:resource-cite-bib": {"kwargs": RES, "get": every(200)},
     "contributions:resource-derive": {"kwargs": RES, "get": LOGGED_IN_ONLY},
-    "contributions:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "contributions:call-export": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
     "contributions:call-retribution": {
-        "kwargs": {"call": "eau"},
+        "kwargs": {"call_slug": "eau"},
         # Unpublished: the stewards' alone.
         "get": rule(403, steward=200),
         "post": rule(403, anonymous=302, steward=302),
@@ -284,27 +290,27 @@ TABLE = {
         "get": every(200),
         "post": rule(400, anonymous=401),
     },
-    "api:resource-detail": {"kwargs": RES, "get": every(200)},
-    "api:version-list": {"kwargs": RES, "get": every(200), "post": rule(400, anonymous=401)},
-    "api:version-detail": {"kwargs": V1, "get": every(200)},
+    "api:resource-detail": {"kwargs": API_RES, "get": every(200)},
+    "api:version-list": {"kwargs": API_RES, "get": every(200), "post": rule(400, anonymous=401)},
+    "api:version-detail": {"kwargs": API_V1, "get": every(200)},
     "api:version-restore": {
-        "kwargs": V1,
+        "kwargs": API_V1,
         "get": rule(405, anonymous=401),
         "post": rule(201, anonymous=401),
     },
-    "api:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
+    "api:resource-diff": {"kwargs": API_RES, "query": "?from=1&to=2", "get": every(200)},
     "api:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
     "api:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
     # API: reviews, credits, exports
     "api:review-queue": {"kwargs": {"call": "eau"}, "get": every(200)},
     "api:version-reviews": {
-        "kwargs": V2,
+        "kwargs": API_V2,
         "get": every(200),
         "post": rule(403, anonymous=401, reviewer=201, steward=201),
         "post_data": REVIEW,
     },
-    "api:resource-attribution": {"kwargs": RES, "get": every(200)},
-    "api:resource-export": {"kwargs": RES, "query": "?format=json", "get": every(200)},
+    "api:resource-attribution": {"kwargs": API_RES, "get": every(200)},
+    "api:resource-export": {"kwargs": API_RES, "query": "?format=json", "get": every(200)},
     "api:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
     # API: people
     "api:resource-participants": {
@@ -377,7 +383,7 @@ def _request(name, method, user):
             if method != "get"
             else client.get(url)
         )
-    client = page_client(user)
+    client = web_client(user)
     return getattr(client, method)(url, data) if method != "get" else client.get(url)
 
 
@@ -405,6 +411,6 @@ def test_it_answers_each_role_as_the_table_says(roles, name, method):
 
 
 def test_it_sends_anonymous_visitors_of_private_pages_to_the_login(roles):
-    response = page_client(None).get(reverse("appel:call-audit", kwargs=CALL))
+    response = web_client(None).get(reverse("appel:call-audit", kwargs=CALL))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

@@ -14,11 +14,10 @@ import pytest
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from appel.markup import render_markdown
 from appel.models import User
-from resources.markup import render_markdown
-from tests.conftest import client_for
+from tests.conftest import client_for, web_client
 
-from .conftest import page_client
 from .htmlcheck import html_problems, json_html_problems
 
 PAYLOADS = [
@@ -186,9 +185,9 @@ def hostile(alice, rita, db, django_capture_on_commit_callbacks):
                         f"{url}/threads/{threads[where]}/posts", {"body": md}, format="json"
                     )
                 )
-        res = {"call": slug, "resource": "res"}
+        res = {"call_slug": slug, "resource_slug": "res"}
         r_thread = {**res, "thread": threads["resource"]}
-        c_thread = {"call": slug, "thread": threads["call"]}
+        c_thread = {"call_slug": slug, "thread": threads["call"]}
         pages = [
             reverse("appel:home"),
             reverse("appel:call-detail", args=[slug]),
@@ -197,27 +196,27 @@ def hostile(alice, rita, db, django_capture_on_commit_callbacks):
             reverse("appel:call-audit", args=[slug]),
             reverse("appel:challenge-edit", args=[slug, challenge]),
             reverse("appel:user-detail", args=[f"author{index}"]),
-            reverse("resources:resource-list", kwargs={"call": slug}),
+            reverse("resources:resource-list", kwargs={"call_slug": slug}),
             reverse("resources:resource-detail", kwargs=res),
             reverse("resources:resource-edit", kwargs=res),
             reverse("resources:resource-history", kwargs=res),
             reverse("resources:version-detail", kwargs={**res, "number": 1}),
             reverse("resources:version-detail", kwargs={**res, "number": 2}),
             reverse("resources:resource-diff", kwargs=res) + "?from=1&to=2",
-            reverse("resources:call-changes", kwargs={"call": slug}),
+            reverse("resources:call-changes", kwargs={"call_slug": slug}),
             reverse("resources:search") + "?q=script",
-            reverse("contributions:review-queue", kwargs={"call": slug}),
+            reverse("contributions:review-queue", kwargs={"call_slug": slug}),
             reverse("contributions:version-review", kwargs={**res, "number": 1}),
             reverse("contributions:version-review", kwargs={**res, "number": 2}),
             reverse("contributions:resource-attribution", kwargs=res),
             reverse("contributions:version-authors", kwargs={**res, "number": 2}),
             reverse("contributions:resource-export", kwargs=res) + "?format=html",
             reverse("contributions:resource-derive", kwargs=res),
-            reverse("contributions:call-retribution", kwargs={"call": slug}),
-            reverse("contributions:call-export", kwargs={"call": slug}),
+            reverse("contributions:call-retribution", kwargs={"call_slug": slug}),
+            reverse("contributions:call-export", kwargs={"call_slug": slug}),
             reverse("contributions:resource-threads", kwargs=res),
             reverse("contributions:resource-thread", kwargs=r_thread),
-            reverse("contributions:call-threads", kwargs={"call": slug}),
+            reverse("contributions:call-threads", kwargs={"call_slug": slug}),
             reverse("contributions:call-thread", kwargs=c_thread),
             reverse("contributions:notifications"),
         ]
@@ -258,7 +257,7 @@ def hostile(alice, rita, db, django_capture_on_commit_callbacks):
 def test_it_shows_no_executable_markup_anywhere(hostile, alice, index):
     texts, pages, not_html, api, author = hostile(index)
     problems = []
-    for viewer in (page_client(alice), page_client(None)):
+    for viewer in (web_client(alice), web_client(None)):
         for url in pages:
             response = viewer.get(url)
             if response.status_code in (302, 403):  # steward pages, seen by the anonymous
@@ -269,7 +268,7 @@ def test_it_shows_no_executable_markup_anywhere(hostile, alice, index):
             for field, value in texts.items():
                 if "<" in value and value in page:
                     problems.append(f"{url}: {field} shown unescaped")
-    author_pages = page_client(User.objects.get(username=f"author{index}"))
+    author_pages = web_client(User.objects.get(username=f"author{index}"))
     notices = author_pages.get(reverse("contributions:notifications")).content.decode()
     assert "notification-unread" in notices  # the mention arrived, its title escaped
     problems += [f"notifications: {p}" for p in html_problems(notices)]
@@ -278,11 +277,11 @@ def test_it_shows_no_executable_markup_anywhere(hostile, alice, index):
     problems += [f"profile: {p}" for p in html_problems(own.content.decode())]
     if "<" in texts["display_name"] and texts["display_name"] in own.content.decode():
         problems.append("profile: display name shown unescaped")
-    exported = page_client(None).get(api[4].replace("/api/v1", "") + "/export/?format=json")
+    exported = web_client(None).get(api[4].replace("/api/v1", "") + "/export/?format=json")
     assert exported.status_code == 200 and exported["Content-Type"].startswith("application/json")
     problems += [f"export json: {p}" for p in json_html_problems(exported.json())]
     for url in not_html:
-        response = page_client(None).get(url)
+        response = web_client(None).get(url)
         assert response.status_code == 200, url
         assert not response["Content-Type"].startswith("text/html"), url
         assert response["X-Content-Type-Options"] == "nosniff"

@@ -9,7 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from appel.models import Call, Challenge, Membership, User
-from appel.stewarding import launch_call, set_member
+from appel.stewarding import launch_call, move_status, set_member
+from resources.editing import create_resource, edit_resource
 
 CALL_DESCRIPTION = """\
 ## Pourquoi cet appel
@@ -199,8 +200,7 @@ class Command(BaseCommand):
             ),
             funder=users["claire"],
         )
-        call.status = Call.Status.OPEN
-        call.save(update_fields=["status"])
+        move_status(call=call, to=Call.Status.OPEN, actor=users["claire"])
         for username, _name, role, _funder in PEOPLE:
             if role == Membership.Role.REVIEWER:
                 set_member(call=call, user=users[username], role=role)
@@ -211,10 +211,6 @@ class Command(BaseCommand):
 
 def _load_demo_resources(call, users):
     """Two communs and an edit, so the resource pages have something to show."""
-    try:
-        from resources.editing import create_resource, edit_resource
-    except ImportError:  # the resources editing module is not there yet
-        return
     guide = create_resource(
         call=call,
         author=users["lea"],

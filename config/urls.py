@@ -1,4 +1,8 @@
-"""Root URLconf: the only module that knows every app."""
+"""Root URLconf: the only module that knows every app.
+
+It sits above the three apps (contributions -> resources -> appel), in a
+package of its own, so that no app imports one above it.
+"""
 
 from django.contrib import admin
 from django.urls import include, path

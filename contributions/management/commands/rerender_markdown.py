@@ -1,25 +1,27 @@
-"""Run after changing the Markdown extensions or the HTML allowlist in resources/markup.py.
+"""Run after changing the Markdown extensions or the HTML allowlist in appel/markup.py.
 
 Pages show HTML rendered once at save; this command brings what is stored
 in line with the current rules: every version of every resource, and the
-descriptions and comments of the other apps.
+descriptions of calls and défis and the comments of reviews. It lives in
+the top app because it rewrites every app's HTML.
 """
 
-from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from appel.markup import render_markdown
+from appel.models import Call, Challenge
 from resources import pagecache
-from resources.markup import render_markdown
 from resources.models import ResourceVersion
 from resources.reading import load_contents
 
-# Other apps' stored Markdown, named rather than imported (resources never
-# imports contributions): (app, model, Markdown field, HTML field).
+from ...models import Review
+
+# The other stored Markdown: (model, Markdown field, HTML field).
 OTHER_SOURCES = [
-    ("appel", "Call", "description", "description_html"),
-    ("appel", "Challenge", "description", "description_html"),
-    ("contributions", "Review", "comment", "comment_html"),
+    (Call, "description", "description_html"),
+    (Challenge, "description", "description_html"),
+    (Review, "comment", "comment_html"),
 ]
 
 
@@ -34,7 +36,7 @@ def _batches(queryset, size):
 class Command(BaseCommand):
     help = (
         "Re-renders the stored HTML of every resource version, call, challenge and review "
-        "with the current Markdown rules (run it after changing resources/markup.py)."
+        "with the current Markdown rules (run it after changing appel/markup.py)."
     )
 
     def add_arguments(self, parser):
@@ -52,14 +54,11 @@ class Command(BaseCommand):
         # with bulk_update leaves the reversion snapshots untouched, as it should.
         versions = ResourceVersion.objects.only("pk", "revision_id", "resource_id", "html")
         self._rerender(versions, "versions", batch_size, source=None, target="html")
-        for app_label, model_name, source, target in OTHER_SOURCES:
-            if not apps.is_installed(app_label):
-                continue
-            model = apps.get_model(app_label, model_name)
+        for model, source, target in OTHER_SOURCES:
             queryset = model._default_manager.only("pk", source, target)
             label = str(model._meta.verbose_name_plural)
             self._rerender(queryset, label, batch_size, source=source, target=target)
-        pagecache.renew()  # resource pages cached with the old HTML
+        pagecache.html_rewritten.send(sender=type(self))  # cached pages hold the old HTML
 
     def _rerender(self, queryset, label, batch_size, *, source, target):
         changed = total = 0

@@ -1,0 +1,32 @@
+"""Loading the call a URL names: visibility applied, 404 otherwise.
+
+Every page and API view of every app loads its call here (resources and
+contributions too, through `resources.loaders`), so the rule "drafts are
+their stewards' alone" (`Call.objects.visible_to`) is applied in one place,
+and an unknown call and someone else's draft answer the same 404.
+"""
+
+from django.db.models import Prefetch
+from django.shortcuts import get_object_or_404
+
+from .models import Call, Membership
+
+
+def visible_calls(user, queryset=None):
+    """The calls `user` may see, from `queryset` (all calls by default)."""
+    return (Call.objects.all() if queryset is None else queryset).visible_to(user)
+
+
+def get_call(user, slug, *, queryset=None, with_members=False):
+    """The call named `slug` if `user` may see it, else Http404.
+
+    `queryset` adds what a view reads (stats, joins); `with_members`
+    prefetches the memberships with their users, which `Call.role_of`,
+    `is_steward` and `can_review` read without further queries.
+    """
+    calls = visible_calls(user, queryset)
+    if with_members:
+        calls = calls.prefetch_related(
+            Prefetch("memberships", Membership.objects.select_related("user"))
+        )
+    return get_object_or_404(calls, slug=slug)

@@ -1,0 +1,32 @@
+"""Places on the resource pages and in the resource API that a higher app fills.
+
+See appel/slots.py for how a slot works; contributions fills these from its
+`AppConfig.ready()` (contributions/slots.py).
+"""
+
+from appel.slots import Slot
+
+RESOURCE_PANEL = Slot(
+    "resource-panel",
+    "Beside the text of the resource page (cached with it, see pagecache): resource -> HTML. "
+    "`resource` comes with its call, version pointers (heavy columns included) and source.",
+)
+VERSION_REVIEWS = Slot(
+    "version-reviews",
+    "Under a version on its page: version -> HTML.",
+)
+VERSION_REVIEW_DATA = Slot(
+    "version-review-data",
+    "The `reviews` of a version in the API's version detail: version -> list of dicts "
+    "{reviewer, verdict, comment, comment_html, created_at}.",
+)
+RESOURCE_READER = Slot(
+    "resource-reader",
+    "Above the panel of the resource page, outside its cached parts, for a signed-in reader "
+    "(asked on every request: one query at most): request, resource_id, call_slug, "
+    "resource_slug, call_open -> HTML.",
+)
+VERSION_ASIDE = Slot(
+    "version-aside",
+    "Beside a version on its page: request, version (with its resource and call) -> HTML.",
+)
