@@ -446,9 +446,9 @@ def add_people(call, *, watchers=WATCHERS, posts=THREAD_POSTS):
     from django.db import transaction
     from django.utils import timezone
 
+    from appel.markup import render_markdown
     from appel.models import User
     from contributions.models import Notification, Post, Thread, Watch
-    from appel.markup import render_markdown
     from resources.models import Participation, Resource
 
     if Thread.objects.filter(call=call, title=PEOPLE_THREAD).exists():

@@ -263,12 +263,11 @@ def test_tasks_are_safe_to_run_twice(resource, bob, charlie, committed, twice):
 def test_it_tells_watchers_of_a_call_and_its_communs_that_it_moved(
     resource, call, alice, bob, charlie, committed
 ):
-    from appel.stewarding import save_call
+    from appel.stewarding import move_status
 
     notifying.watch(user=charlie, call=call)  # bob watches his commun since he created it
-    call.status = Call.Status.CLOSED
     with committed():
-        save_call(call=call, actor=alice, fields=["status"])
+        move_status(call=call, to=Call.Status.CLOSED, actor=alice)
     assert kinds(charlie) == ["call_status"] and kinds(bob) == ["call_status"]
     assert kinds(alice) == []
     text = notifying.text_of(Notification.objects.get(recipient=charlie))

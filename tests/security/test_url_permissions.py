@@ -69,9 +69,14 @@ def _post_id(title):
 
 # Threads exist once the `roles` fixture ran: their ids are looked up at request time.
 R_THREAD = {**RES, "thread": lambda: _thread_id("Sur le guide")}
-C_THREAD = {"call": "eau", "thread": lambda: _thread_id("Au forum")}
+C_THREAD = {"call_slug": "eau", "thread": lambda: _thread_id("Au forum")}
 R_POST = {**R_THREAD, "post": lambda: _post_id("Sur le guide")}
 C_POST = {**C_THREAD, "post": lambda: _post_id("Au forum")}
+# The API names the URL's parts as API.md does.
+API_R_THREAD = {**API_RES, "thread": R_THREAD["thread"]}
+API_C_THREAD = {"call": "eau", "thread": C_THREAD["thread"]}
+API_R_POST = {**API_R_THREAD, "post": R_POST["post"]}
+API_C_POST = {**API_C_THREAD, "post": C_POST["post"]}
 NEW_THREAD = {"title": "Une idée", "body": "Et si @bob relisait ?"}
 POST_ONLY = rule(405)
 # Only the thread's author (bob) and the call's stewards resolve it.
@@ -233,7 +238,7 @@ TABLE = {
     # People: teams, discussion, watching, notifications (pages)
     "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
     "resources:resource-team": {"kwargs": RES, "get": every(200)},
-    **_people_pages("call", CALL_KW := {"call": "eau"}, C_THREAD, C_POST),
+    **_people_pages("call", {"call_slug": "eau"}, C_THREAD, C_POST),
     **_people_pages("resource", RES, R_THREAD, R_POST),
     "contributions:notifications": {"kwargs": {}, "get": LOGGED_IN_ONLY},
     "contributions:notifications-read": {"kwargs": {}, "get": POST_ONLY, "post": rule(302)},
@@ -314,14 +319,14 @@ TABLE = {
     "api:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
     # API: people
     "api:resource-participants": {
-        "kwargs": RES,
+        "kwargs": API_RES,
         "get": every(200),
         # bob created "guide": he is in already (200), and its last lead (409 to leave).
         "post": rule(201, anonymous=401, author=200),
         "delete": rule(204, anonymous=401, author=409),
     },
-    **_people_api("call", CALL_KW, C_THREAD, C_POST),
-    **_people_api("resource", RES, R_THREAD, R_POST),
+    **_people_api("call", {"call": "eau"}, API_C_THREAD, API_C_POST),
+    **_people_api("resource", API_RES, API_R_THREAD, API_R_POST),
     "api:my-notifications": {"kwargs": {}, "get": API_SIGNED_IN},
     "api:my-notifications-read": {
         "kwargs": {},
