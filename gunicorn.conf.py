@@ -24,7 +24,7 @@ worker_class = "gthread"
 threads = _int("GUNICORN_THREADS", 4)
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 
-# A save renders Markdown under the resource's lock (bounded to 20 s in
+# A save renders Markdown under the resource's lock (bounded to 2 s + 4 s per MB in
 # appel/markup.py); past this many seconds a request is stuck.
 timeout = _int("GUNICORN_TIMEOUT", 60)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)

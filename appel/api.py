@@ -8,7 +8,7 @@ import copy
 
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -19,40 +19,42 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, generics, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import SAFE_METHODS, BasePermission, IsAuthenticated
 from rest_framework.response import Response
-from rest_framework.validators import UniqueValidator
 
 from . import ratelimit
-from .drf import Conflict
+from .drf import Conflict, VerbsFirst
 from .loaders import get_call, visible_calls
-from .models import Call, Challenge, Membership, User
+from .models import Call, Challenge, Membership, User, username_key
+from .parsers import JSONParser
 from .stewarding import (
+    CallArchived,
     LastSteward,
     StatusMoveRefused,
     launch_call,
     move_status,
     remove_member,
     save_call,
+    save_challenge,
     set_member,
 )
 
 # Accounts
 
 
+_USERNAME_TAKEN = gettext_lazy("A user with that username already exists.")
+
+
+class NewUsernameField(serializers.CharField):
+    """NFKC-normalised before any check, as the account will store it ("Ｌｅａ" -> "Lea")."""
+
+    def to_internal_value(self, data):
+        return User.normalize_username(super().to_internal_value(data))
+
+
 class RegisterSerializer(serializers.ModelSerializer):
-    username = serializers.CharField(
-        max_length=150,
-        validators=[
-            *User._meta.get_field("username").validators,
-            # Case-insensitive, as the sign-up form checks it: "Mona" and "mona" are one person.
-            UniqueValidator(
-                User.objects.all(),
-                lookup="iexact",
-                message=gettext_lazy("A user with that username already exists."),
-            ),
-        ],
+    username = NewUsernameField(
+        max_length=150, validators=list(User._meta.get_field("username").validators)
     )
     password = serializers.CharField(write_only=True, trim_whitespace=False, max_length=128)
     token = serializers.SerializerMethodField()
@@ -70,8 +72,19 @@ class RegisterSerializer(serializers.ModelSerializer):
             raise serializers.ValidationError({"password": error.messages}) from None
         return attrs
 
+    def validate_username(self, value):
+        # "Mona", "mona" and "ｍｏｎａ" are one person (username_key).
+        if User.objects.filter(username_key=username_key(value)).exists():
+            raise serializers.ValidationError(_USERNAME_TAKEN)
+        return value
+
     def create(self, validated_data):
-        return User.objects.create_user(**validated_data)
+        try:
+            with transaction.atomic():
+                return User.objects.create_user(**validated_data)
+        except IntegrityError:
+            # The same name registered by someone else since validate_username.
+            raise serializers.ValidationError({"username": [_USERNAME_TAKEN]}) from None
 
     def get_token(self, user) -> str:
         return Token.objects.get_or_create(user=user)[0].key
@@ -103,6 +116,17 @@ class TokenView(ObtainAuthToken):
         except exceptions.ValidationError:
             ratelimit.record_failed_login(request, username)
             raise
+
+
+class RevokeTokenView(generics.GenericAPIView):
+    """Ends the caller's token at once; `auth/token` hands out a new one."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, *args, **kwargs):
+        request.user.end_tokens()
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class MeSerializer(serializers.ModelSerializer):
@@ -222,7 +246,10 @@ class CallSerializer(serializers.ModelSerializer):
             except StatusMoveRefused as refused:
                 if refused.call.status != status:  # already there is no move, and no error
                     raise Conflict(str(refused)) from None
-        return save_call(call=call, actor=actor, changes=validated_data)
+        try:
+            return save_call(call=call, actor=actor, changes=validated_data)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
 
 
 @extend_schema_view(
@@ -253,7 +280,7 @@ class CallList(generics.ListCreateAPIView):
         serializer.instance = Call.objects.with_stats().select_related("created_by").get(pk=call.pk)
 
 
-class CallDetail(CallMixin, generics.RetrieveUpdateAPIView):
+class CallDetail(VerbsFirst, CallMixin, generics.RetrieveUpdateAPIView):
     """A call; its stewards edit it and move its status draft -> open -> closed -> archived."""
 
     serializer_class = CallSerializer
@@ -317,13 +344,13 @@ class MemberList(CallMixin, generics.ListCreateAPIView):
             membership, created = set_member(
                 call=self.call, actor=request.user, **serializer.validated_data
             )
-        except LastSteward as error:
+        except (LastSteward, CallArchived) as error:
             raise Conflict(str(error)) from None
         answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(self.get_serializer(membership).data, status=answer)
 
 
-class MemberDetail(CallMixin, generics.DestroyAPIView):
+class MemberDetail(VerbsFirst, CallMixin, generics.DestroyAPIView):
     """Removes a member; the call's last steward stays (409)."""
 
     serializer_class = MemberSerializer
@@ -337,7 +364,7 @@ class MemberDetail(CallMixin, generics.DestroyAPIView):
     def perform_destroy(self, membership):
         try:
             remove_member(call=self.call, user=membership.user, actor=self.request.user)
-        except LastSteward as error:
+        except (LastSteward, CallArchived) as error:
             raise Conflict(str(error)) from None
 
 
@@ -360,6 +387,16 @@ class ChallengeSerializer(serializers.ModelSerializer):
         challenge.clean()  # the rules the web form runs too
         return attrs
 
+    def save(self, **kwargs):
+        challenge = copy.copy(self.instance) if self.instance else Challenge()
+        for name, value in {**self.validated_data, **kwargs}.items():
+            setattr(challenge, name, value)
+        try:
+            self.instance = save_challenge(challenge=challenge)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
+        return self.instance
+
 
 class ChallengeMixin(CallMixin):
     serializer_class = ChallengeSerializer
@@ -379,7 +416,7 @@ class ChallengeList(ChallengeMixin, generics.ListCreateAPIView):
         serializer.instance = self.get_queryset().get(pk=challenge.pk)
 
 
-class ChallengeDetail(ChallengeMixin, generics.RetrieveUpdateAPIView):
+class ChallengeDetail(VerbsFirst, ChallengeMixin, generics.RetrieveUpdateAPIView):
     """One challenge; stewards edit it."""
 
     http_method_names = ["get", "patch", "head", "options"]
@@ -391,6 +428,7 @@ class ChallengeDetail(ChallengeMixin, generics.RetrieveUpdateAPIView):
 urlpatterns = [
     path("auth/register", RegisterView.as_view(), name="register"),
     path("auth/token", TokenView.as_view(), name="token"),
+    path("auth/token/revoke", RevokeTokenView.as_view(), name="token-revoke"),
     path("me", MeView.as_view(), name="me"),
     path("calls", CallList.as_view(), name="call-list"),
     path("calls/<str:call>", CallDetail.as_view(), name="call-detail"),

@@ -22,6 +22,20 @@ class Pagination(PageNumberPagination):
     max_page_size = 200
 
 
+class VerbsFirst:
+    """405 for a verb the endpoint does not have, whoever asks.
+
+    DRF checks who the caller is before the verb, so a PUT on a call answered
+    401 or 403 depending on the caller; the verb is checked first here.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        method = request.method.lower()
+        if method not in self.http_method_names or not hasattr(self, method):
+            raise exceptions.MethodNotAllowed(request.method)
+        super().initial(request, *args, **kwargs)
+
+
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_detail = gettext_lazy("Request body too large.")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import licenses
-from .models import Call, Challenge, Membership, User
+from .models import Call, Challenge, Membership, User, username_key
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -23,6 +23,15 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class SignupForm(UserCreationForm):
+    def clean_username(self):
+        """Taken if any account has the same username_key ("Ｌｅａ" is "lea")."""
+        username = self.cleaned_data.get("username")
+        if username and User.objects.filter(username_key=username_key(username)).exists():
+            raise forms.ValidationError(
+                self.instance.unique_error_message(self._meta.model, ["username"])
+            )
+        return username
+
     class Meta(UserCreationForm.Meta):
         model = User
         fields = ("username", "display_name", "email")

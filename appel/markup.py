@@ -8,6 +8,7 @@ means re-rendering what is stored: `python manage.py rerender_markdown`.
 
 import ctypes
 import html
+import re
 import threading
 from urllib.parse import urlsplit
 
@@ -115,10 +116,30 @@ def _cleaner():
 
 
 # Some texts make Python-Markdown work in quadratic time (thousands of "["
-# never closed: 8,000 of them take 30 s, a megabyte of them hours), and a save
-# renders while it holds the resource's row lock. Past this many seconds the
-# rendering is stopped and the text is shown as typed instead.
-RENDER_SECONDS = 20
+# never closed: 8,000 of them take 30 s), or recurse once per level of
+# nesting ("- - - - ... x", 800 levels: RecursionError). Such shapes are
+# recognised before rendering and shown as typed; what is left is bounded by
+# a time guard that follows the text's size: about 2 s for a comment, 6 s
+# for the largest text (a 1 MB document renders in about 2 s; a megabyte of
+# one-word list items and table rows would take 10 s). A save renders while
+# it holds the resource's row lock. The live preview passes a shorter guard.
+RENDER_SECONDS_BASE = 2
+RENDER_SECONDS_PER_MB = 4
+# Deeper than this, lists and quotes are not a document any reader could follow.
+MAX_NESTING = 30
+MAX_UNCLOSED_BRACKETS = 500
+_NESTED_LINE = re.compile(rf"^[ \t]*(?:(?:[-*+>]|\d{{1,9}}[.)])[ \t]+){{{MAX_NESTING + 1}}}", re.M)
+
+
+def render_seconds(text):
+    return RENDER_SECONDS_BASE + RENDER_SECONDS_PER_MB * len(text) / 1_000_000
+
+
+def _pathological(text):
+    """True for the shapes that make the renderer quadratic or recursive (see above)."""
+    if text.count("[") - text.count("]") > MAX_UNCLOSED_BRACKETS:
+        return True
+    return _NESTED_LINE.search(text) is not None
 
 
 class _Overtime(Exception):
@@ -161,13 +182,19 @@ def _unformatted(text):
     return f"<pre>{html.escape(text, quote=False)}</pre>"
 
 
-def render_markdown(text):
-    """Markdown -> sanitized HTML. Safe to mark safe; never call it per request."""
+def render_markdown(text, *, seconds=None):
+    """Markdown -> sanitized HTML. Safe to mark safe; never call it per request.
+
+    `seconds` caps the time guard below render_seconds(text) (the preview's).
+    """
     if not text:
         return ""
+    if _pathological(text):
+        return _unformatted(text)
+    guard = render_seconds(text) if seconds is None else min(seconds, render_seconds(text))
     try:
-        return _within(RENDER_SECONDS, lambda: _cleaner().clean(_converter().convert(text)))
-    except _Overtime:
+        return _within(guard, lambda: _cleaner().clean(_converter().convert(text)))
+    except (_Overtime, RecursionError):
         # Stopped midway: start the next text with a fresh converter and cleaner.
         _local.md = _local.cleaner = None
         return _unformatted(text)

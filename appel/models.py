@@ -1,11 +1,14 @@
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
-from django.db import models
-from django.db.models import Q
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +34,39 @@ def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
     return slug
 
 
+# Twelve people creating a défi with the same title at once each need a turn.
+SLUG_ATTEMPTS = 20
+
+
+def save_with_free_slug(instance, save, allocate):
+    """save(), with a slug from allocate() when none was given, allocated again on a clash.
+
+    Two saves at the same instant can both find "eau-2" free; the unique
+    constraint lets one in, and the other tries the next free slug instead
+    of failing. A slug chosen by a person is never changed: its clash raises.
+    """
+    if instance.slug:
+        return save()
+    for attempt in range(SLUG_ATTEMPTS):
+        instance.slug = allocate()
+        try:
+            with transaction.atomic():
+                return save()
+        except IntegrityError:
+            instance.slug = ""
+            if attempt == SLUG_ATTEMPTS - 1:
+                raise
+
+
+def username_key(username):
+    """The form of a username that decides who is who: "Ｌｅａ", "ℓea" and "LEA" are all "lea".
+
+    NFKC folds look-alike characters (full-width, mathematical letters),
+    casefold folds case beyond ASCII ("Straße" and "STRASSE").
+    """
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", username).casefold())
+
+
 class User(AbstractUser):
     class EmailNotifications(models.TextChoices):
         NEVER = "never", _("Never")
@@ -52,6 +88,56 @@ class User(AbstractUser):
     # The header's bell, read with the user on every page instead of counted:
     # kept by contributions/notifying.py when notifications are written or read.
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+
+    # username_key(username), unique: the database itself refuses a second
+    # "lea" however it is spelled, even from two sign-ups at the same instant.
+    username_key = models.CharField(max_length=150, unique=True, editable=False)
+    # Raised by "sign out everywhere": every session signed with an older
+    # value ends (see _get_session_auth_hash).
+    session_generation = models.PositiveIntegerField(default=0, editable=False)
+
+    def save(self, *args, **kwargs):
+        """Keeps username_key; a new password also replaces the API token.
+
+        Whoever changes the password (the change and reset pages, the admin,
+        `changepassword`) means to shut out whoever knew the old one, and the
+        token is as good as the password on the API. A new token is handed
+        out at the next `auth/token`. (Django rehashing a password at login
+        does not count: it clears `_password` before saving.)
+        """
+        self.username_key = username_key(self.username)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
+        password_changed = self._password is not None and not self._state.adding
+        super().save(*args, **kwargs)
+        if password_changed:
+            self.end_tokens()
+
+    def end_tokens(self):
+        from rest_framework.authtoken.models import Token
+
+        Token.objects.filter(user=self).delete()
+
+    def sign_out_everywhere(self):
+        """End every session and the API token of this person at once."""
+        self.end_tokens()
+        User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
+        self.refresh_from_db(fields=["session_generation"])
+
+    def _get_session_auth_hash(self, secret=None):
+        """Django's hash of the password, plus the session generation once it was raised.
+
+        Generation 0 keeps Django's own value, so that existing sessions live on.
+        """
+        if not self.session_generation:
+            return super()._get_session_auth_hash(secret=secret)
+        return salted_hmac(
+            "appel.User.session_generation",
+            f"{self.password}:{self.session_generation}",
+            secret=secret,
+            algorithm="sha256",
+        ).hexdigest()
 
     @property
     def name(self):
@@ -100,7 +186,14 @@ class Call(models.Model):
         Status.CLOSED: Status.ARCHIVED,
     }
 
-    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    # Slugs are unique across all calls, drafts included: a funder choosing a
+    # draft's slug learns that the address is taken, and nothing else.
+    slug = models.SlugField(
+        _("slug"),
+        max_length=80,
+        unique=True,
+        error_messages={"unique": _("This address is taken: choose another slug.")},
+    )
     title = models.CharField(_("title"), max_length=200)
     summary = models.CharField(_("summary"), max_length=500, blank=True)
     description = models.TextField(
@@ -159,12 +252,14 @@ class Call(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Call.objects.all(), self.title, fallback="appel", reserved=self.RESERVED_SLUGS
-            )
         self.description_html = render_markdown(self.description)
-        super().save(*args, **kwargs)
+        save_with_free_slug(
+            self,
+            lambda: super(Call, self).save(*args, **kwargs),
+            lambda: unique_slug(
+                Call.objects.all(), self.title, fallback="appel", reserved=self.RESERVED_SLUGS
+            ),
+        )
 
     def get_absolute_url(self):
         return reverse("appel:call-detail", args=[self.slug])
@@ -254,12 +349,14 @@ class Challenge(models.Model):
         return self.title
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            self.slug = unique_slug(
-                Challenge.objects.filter(call_id=self.call_id), self.title, fallback="defi"
-            )
         self.description_html = render_markdown(self.description)
-        super().save(*args, **kwargs)
+        save_with_free_slug(
+            self,
+            lambda: super(Challenge, self).save(*args, **kwargs),
+            lambda: unique_slug(
+                Challenge.objects.filter(call_id=self.call_id), self.title, fallback="defi"
+            ),
+        )
 
     def get_absolute_url(self):
         return f"{self.call.get_absolute_url()}#defi-{self.slug}"

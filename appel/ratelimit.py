@@ -1,4 +1,4 @@
-"""Rate limits on logins, sign-ups, edits, reviews and the API.
+"""Rate limits on logins (site, admin, API), sign-ups, password resets, edits, reviews and the API.
 
 Fixed windows counted in the cache: with REDIS_URL set, every app host
 shares the same counters, so a limit holds across a load-balanced cluster.
@@ -24,7 +24,10 @@ DEFAULT_RATES = {
     "login": "30/m",  # login attempts, per address
     "login_failure_account": "5/15m",  # failed logins, per account
     "login_failure_address": "20/15m",  # failed logins, per address
+    "password_reset_address": "10/h",  # password reset mails asked, per client address
+    "password_reset_email": "3/h",  # password reset mails asked, per e-mail address
     "edit": "30/m",  # saved edits and new resources, per user
+    "preview": "60/m",  # live previews of the editor, per user (each renders up to 2 s)
     "review": "30/m",  # reviews, per user
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -134,6 +137,27 @@ def limit_posts(scope):
                     hit(scope, identity(request))
                 except RateLimited as error:
                     return too_many_requests(request, error)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def limit_requests(scope):
+    """View decorator: count every request against `scope`, as the API counts its own.
+
+    For pages that cost more than a plain read (a diff, a call's export),
+    whoever asks, signed in or not.
+    """
+
+    def decorator(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            try:
+                hit(scope, identity(request))
+            except RateLimited as error:
+                return too_many_requests(request, error)
             return view(request, *args, **kwargs)
 
         return wrapped

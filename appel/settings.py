@@ -140,6 +140,14 @@ STORAGES = {
 # (runserver with DJANGO_DEBUG=0, as outside test suites start it).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not STATIC_ROOT.exists())
 
+
+def _static_file_headers(headers, path, url):
+    """Set by whitenoise itself: static files carry nosniff however they are served."""
+    headers["X-Content-Type-Options"] = "nosniff"
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_file_headers
+
 # The largest accepted edit is 1,000,000 bytes of Markdown; a JSON body a bit
 # larger than that must still reach the view so it can answer 413 clearly.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_500_000
@@ -228,7 +236,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["appel.parsers.JSONParser"],
     "DEFAULT_PAGINATION_CLASS": "appel.drf.Pagination",
     "DEFAULT_THROTTLE_CLASSES": ["appel.ratelimit.ApiThrottle"],
     "EXCEPTION_HANDLER": "appel.drf.exception_handler",

@@ -1,10 +1,11 @@
-"""Writes that run a call: launching it, editing it, moving its status, its members.
+"""Writes that run a call: launching it, editing it and its défis, moving its status, its members.
 
 The HTML views and the API both call these functions. A call must always
 keep at least one steward: without one, nobody could open, edit or even see
 it (a draft is visible to its stewards alone). So every membership change
 locks the call row first, and two stewards removing each other at the same
-instant cannot leave the call orphaned.
+instant cannot leave the call orphaned. Once archived, a call is a
+read-only record: every write here refuses it (CallArchived).
 """
 
 from decimal import Decimal
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import audit, signals
-from .models import Call, Membership, User
+from .models import Call, Challenge, Membership, User
 
 
 class LastSteward(Exception):
@@ -26,6 +27,27 @@ class LastSteward(Exception):
         super().__init__(
             _("A call needs at least one steward: add another steward before this change.")
         )
+
+
+class CallArchived(Exception):
+    """Refused: an archived call is a read-only record, for its stewards too.
+
+    Its title, budget, défis, members and retribution stay as they were when
+    it was archived; what was funded, and why, must not change afterwards.
+    """
+
+    def __init__(self, call):
+        self.call = call
+        super().__init__(
+            _("The call “%(title)s” is archived: it is a read-only record.") % {"title": call.title}
+        )
+
+
+def refuse_if_archived(call):
+    """Lock the call row and raise CallArchived if it is archived (read under the lock)."""
+    status = Call.objects.select_for_update().filter(pk=call.pk).values_list("status", flat=True)
+    if status.first() == Call.Status.ARCHIVED:
+        raise CallArchived(call)
 
 
 @transaction.atomic
@@ -45,10 +67,6 @@ def launch_call(*, call: Call, funder: User) -> Call:
     return call
 
 
-def _lock(call):
-    Call.objects.select_for_update().filter(pk=call.pk).exists()
-
-
 def _is_last_steward(call, membership):
     return (
         membership.role == Membership.Role.STEWARD
@@ -65,7 +83,7 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
     Posting an existing member again changes their role, which is how a
     reviewer becomes a steward; demoting the last steward is refused.
     """
-    _lock(call)
+    refuse_if_archived(call)
     membership = Membership.objects.filter(call=call, user=user).first()
     if membership is None:
         membership = Membership.objects.create(call=call, user=user, role=role)
@@ -96,7 +114,7 @@ def remove_member(*, call: Call, user: User, actor=None) -> None:
     The membership is read again once the call is locked: a role read before
     the lock may have changed since.
     """
-    _lock(call)
+    refuse_if_archived(call)
     membership = Membership.objects.filter(call=call, user=user).first()
     if membership is None:
         return
@@ -167,6 +185,14 @@ def move_status(*, call: Call, to: str, actor) -> Call:
     return _show(stored, call)
 
 
+@transaction.atomic
+def save_challenge(*, challenge: Challenge) -> Challenge:
+    """Saves a new or edited défi, unless its call is archived."""
+    refuse_if_archived(challenge.call)
+    challenge.save()
+    return challenge
+
+
 # Written with a call's row, never by save_call's `changes`: the status moves
 # through move_status; description_html follows description.
 _NOT_CHANGES = frozenset({"id", "status", "description_html", "created_by", "created_at"})
@@ -185,6 +211,8 @@ def save_call(*, call: Call, actor, changes: dict) -> Call:
     if refused := _NOT_CHANGES.intersection(changes):
         raise ValueError(f"save_call does not change {', '.join(sorted(refused))}")
     stored = _locked(call)
+    if changes and stored.status == Call.Status.ARCHIVED:
+        raise CallArchived(stored)
     budget_before = (stored.budget_amount, stored.budget_currency)
     for name, value in changes.items():
         setattr(stored, name, value)

@@ -5,14 +5,15 @@ caller's role with the model's own methods, and leaves every multi-model
 write to appel/stewarding.py, which the API calls too.
 """
 
-from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib import admin, messages
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch
-from django.http import JsonResponse
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -25,12 +26,14 @@ from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm,
 from .loaders import get_call, visible_calls
 from .models import Call, Challenge, Membership, User
 from .stewarding import (
+    CallArchived,
     LastSteward,
     StatusMoveRefused,
     launch_call,
     move_status,
     remove_member,
     save_call,
+    save_challenge,
     set_member,
 )
 
@@ -109,9 +112,13 @@ def call_edit(request, slug):
     if form.is_valid():
         form.save(commit=False)  # the instance holds the cleaned values
         changes = {name: getattr(call, name) for name in form.changed_data}
-        save_call(call=call, actor=request.user, changes=changes)
-        messages.success(request, _("The call is updated."))
-        return redirect(call)
+        try:
+            save_call(call=call, actor=request.user, changes=changes)
+        except CallArchived as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The call is updated."))
+            return redirect(call)
     return render(request, "appel/call_form.html", {"form": form, "call": call})
 
 
@@ -139,9 +146,13 @@ def challenge_create(request, slug):
     challenge = Challenge(call=call)
     form = ChallengeForm(request.POST if _is_post(request) else None, instance=challenge)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The challenge is added."))
-        return redirect(challenge.get_absolute_url())
+        try:
+            save_challenge(challenge=form.save(commit=False))
+        except CallArchived as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The challenge is added."))
+            return redirect(challenge.get_absolute_url())
     return render(request, "appel/challenge_form.html", {"form": form, "call": call})
 
 
@@ -151,9 +162,13 @@ def challenge_edit(request, slug, challenge):
     challenge = get_object_or_404(call.challenges, slug=challenge)
     form = ChallengeForm(request.POST if _is_post(request) else None, instance=challenge)
     if form.is_valid():
-        form.save()
-        messages.success(request, _("The challenge is updated."))
-        return redirect(challenge.get_absolute_url())
+        try:
+            save_challenge(challenge=form.save(commit=False))
+        except CallArchived as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("The challenge is updated."))
+            return redirect(challenge.get_absolute_url())
     ctx = {"form": form, "call": call, "challenge": challenge}
     return render(request, "appel/challenge_form.html", ctx)
 
@@ -168,6 +183,8 @@ def call_members(request, slug):
             set_member(call=call, user=user, role=role, actor=request.user)
         except LastSteward as error:
             form.add_error("role", str(error))
+        except CallArchived as error:
+            form.add_error(None, str(error))
         else:
             messages.success(
                 request,
@@ -185,7 +202,7 @@ def member_remove(request, slug, username):
     membership = get_object_or_404(call.memberships.all(), user__username=username)
     try:
         remove_member(call=call, user=membership.user, actor=request.user)
-    except LastSteward as error:
+    except (LastSteward, CallArchived) as error:
         messages.error(request, str(error))
         return redirect("appel:call-members", call.slug)
     messages.success(
@@ -202,6 +219,37 @@ def call_audit(request, slug):
     call = _call_for_steward(request, slug)
     page = Paginator(audit.for_call(call), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "appel/audit_log.html", {"call": call, "page": page})
+
+
+def admin_login(request):
+    """The admin's login, under the same limits as the site's (see LoginView)."""
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        try:
+            ratelimit.check_login(request, username)
+        except ratelimit.RateLimited as error:
+            return ratelimit.too_many_requests(request, error)
+        response = admin.site.login(request)
+        if response.status_code != 302:
+            ratelimit.record_failed_login(request, username)
+        return response
+    return admin.site.login(request)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset request, sending at most a few mails per address and per client.
+
+    Over either limit nothing is sent, and the answer is the same "check your
+    mail" page as always: whether an account has this address stays unknown.
+    """
+
+    def form_valid(self, form):
+        try:
+            ratelimit.hit("password_reset_address", ratelimit.client_address(self.request))
+            ratelimit.hit("password_reset_email", form.cleaned_data["email"].strip().casefold())
+        except ratelimit.RateLimited:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class LoginView(auth_views.LoginView):
@@ -228,11 +276,27 @@ def signup(request):
         next_url = ""
     form = SignupForm(request.POST) if _is_post(request) else SignupForm()
     if form.is_valid():
-        user = form.save()
-        login(request, user)
-        messages.success(request, _("Welcome! Your account is ready."))
-        return redirect(next_url or "appel:profile")
+        try:
+            with transaction.atomic():
+                user = form.save()
+        except IntegrityError:
+            # The same name, registered by someone else since the form's check.
+            form.add_error("username", _("A user with that username already exists."))
+        else:
+            login(request, user)
+            messages.success(request, _("Welcome! Your account is ready."))
+            return redirect(next_url or "appel:profile")
     return render(request, "registration/signup.html", {"form": form, "next": next_url})
+
+
+@login_required
+@require_POST
+def sign_out_everywhere(request):
+    """End every session of this person, this one too, and their API token."""
+    request.user.sign_out_everywhere()
+    logout(request)
+    messages.success(request, _("You are signed out on every device, and your API token is ended."))
+    return redirect("login")
 
 
 def _memberships(user, viewer):

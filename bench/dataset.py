@@ -353,6 +353,7 @@ def ensure_users(size, *, prefix="bench"):
         User.objects.bulk_create(
             User(
                 username=name,
+                username_key=name,
                 email=f"{name}@example.org",
                 password=password,
                 display_name=f"{FIRST_NAMES[int(name[-3:]) % len(FIRST_NAMES)]} "

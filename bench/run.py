@@ -572,6 +572,39 @@ def run_save(report, ctx):
         transaction.set_rollback(True)
     report.set("save_hot_queries", len(captured.captured_queries))
 
+    # The worst texts an editor can send (see worst_texts): one save each on
+    # top of the other text, the slowest one reported, and the word
+    # authorship it computed (authorship.derive alone, under the same lock).
+    from resources import authorship
+    from resources.editing import create_resource
+
+    worst, worst_authorship = [], []
+    for name, a, b in worst_texts():
+        with transaction.atomic():
+            version = create_resource(
+                call=ctx["cold"].call, author=author, title=f"Pire cas {name}", content=a
+            )
+            started = time.perf_counter()
+            result = edit_resource(
+                resource=version.resource, author=author, content=b, base_version=version.number
+            )
+            worst.append(time.perf_counter() - started)
+            assert result.created
+            transaction.set_rollback(True)
+        started = time.perf_counter()
+        authorship.derive(a, authorship.initial(a, author.pk), b, author.pk)
+        worst_authorship.append(time.perf_counter() - started)
+    # The rest of a save is Markdown rendering, bounded by its time guard
+    # (2 s + 4 s per MB, appel/markup.py): 6 s for the largest text.
+    report.set("save_worst_ms", ms(max(worst)), "<= 7000 ms", max(worst) <= 7.0, "ms")
+    report.set(
+        "authorship_worst_ms",
+        ms(max(worst_authorship)),
+        "<= 1000 ms",
+        max(worst_authorship) <= 1.0,
+        "ms",
+    )
+
 
 def run_people(report, ctx):
     """Saving a watched commun, the notifications page, a long thread."""
@@ -660,6 +693,44 @@ def hundred_kb_texts():
     return a, "\n".join(lines)
 
 
+def worst_texts():
+    """Pairs of ~1 MB texts (the size limit) built to make a word diff work hardest.
+
+    Few or no words occur once: one word repeated with two changes far apart;
+    blocks of random "a"/"b" words between unique markers, on one line and on
+    many (difflib's matcher was quadratic on such repeats); short Markdown
+    lines drawn at random from four.
+    """
+    rng = random.Random(18)
+    size = 980_000
+    repeated = "mot " * (size // 4)
+    cases = [
+        (
+            "repeated",
+            repeated,
+            repeated[:300_000] + "x " + repeated[300_002:700_000] + "y" + repeated[700_001:],
+        ),
+    ]
+    for joiner in (" ", "\n"):
+        sides = ([], [])
+        k = 0
+        while sum(map(len, sides[0])) < size:
+            k += 1
+            for side in sides:
+                side.append(f"U{k} " + " ".join(rng.choice("ab") for _ in range(35)))
+        texts = (joiner.join(side)[:size] for side in sides)
+        cases.append((f"blocks{'-lines' if joiner == chr(10) else ''}", *texts))
+    short = ["- a", "- b", "", "| x |"]
+    cases.append(
+        (
+            "short-lines",
+            "\n".join(rng.choice(short) for _ in range(size // 4)),
+            "\n".join(rng.choice(short) for _ in range(size // 4)),
+        )
+    )
+    return cases
+
+
 def run_diff(report):
     from resources.diff import word_diff
 
@@ -680,6 +751,14 @@ def run_diff(report):
         statistics.median(times) <= 0.030,
         "ms",
     )
+    worst = 0.0
+    for _name, a, b in worst_texts():
+        for _ in range(2):
+            started = time.perf_counter()
+            changes = word_diff(a, b)
+            worst = max(worst, time.perf_counter() - started)
+        assert "".join(c["text"] for c in changes if c["op"] != "delete") == b
+    report.set("diff_worst_1mb_ms", ms(worst), "<= 2000 ms", worst <= 2.0, "ms")
 
 
 SEARCHES = ["infiltration", "Pontarlier", "nappe phréatique", "carte des puits"]

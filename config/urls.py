@@ -34,6 +34,7 @@ appel_patterns = [
     ),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
 ]
 
@@ -50,6 +51,8 @@ urlpatterns = [
     path("", include((appel_patterns, "appel"))),
     # Before Django's own, so that logins go through the rate limits.
     path("accounts/login/", views.LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path("admin/login/", views.admin_login),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("resources.urls")),
     path("", include("contributions.urls")),

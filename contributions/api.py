@@ -19,6 +19,7 @@ from appel.api import CallMixin
 from appel.drf import Conflict
 from appel.loaders import get_call
 from appel.models import User
+from appel.stewarding import CallArchived
 from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import ResourceVersion
@@ -227,7 +228,10 @@ class CallRetribution(UrlObjectsView):
             self.permission_denied(request, message=str(refused))
         if not isinstance(published, bool):
             raise serializers.ValidationError({"published": [_("Send true or false.")]})
-        attribution.publish_retribution(call=call, actor=request.user, published=published)
+        try:
+            attribution.publish_retribution(call=call, actor=request.user, published=published)
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
         return self.get_report(call)
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from appel import audit, licenses
 from appel.models import Call, User
+from appel.stewarding import refuse_if_archived
 from resources import authorship, loaders
 from resources.models import Resource, ResourceVersion
 
@@ -271,8 +272,9 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
 
     source = None
     if with_source and resource.derived_from_id:
-        origin = resource.derived_from  # joined by resources.loaders, else one query
-        source = attribution_for(origin.resource, origin, with_source=False)
+        origin = resource.public_source  # joined by resources.loaders, else one query
+        if origin is not None:
+            source = attribution_for(origin.resource, origin, with_source=False)
     return Attribution(
         resource=resource,
         version=version,
@@ -444,10 +446,12 @@ def publish_retribution(*, call: Call, actor, published: bool = True) -> Retribu
 
     Publishing freezes the current figures and the budget; publishing again
     refreshes them. Withdrawing hides them from everyone but the stewards.
+    Raises CallArchived once the call is archived.
     """
     check_publisher(call=call, actor=actor)
     # The call's row is the lock: two stewards publishing at once write one after the other.
-    Call.objects.select_for_update().filter(pk=call.pk).first()
+    # An archived call's retribution stays as it was (CallArchived).
+    refuse_if_archived(call)
     record, _created = Retribution.objects.get_or_create(call=call)
     record.published = published
     if published:

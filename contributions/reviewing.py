@@ -7,7 +7,9 @@ counted one after the other, and the stable pointer only ever moves forward.
 
 The rules, decided here once:
 - Reviewers and stewards of the call review; nobody reviews a version they
-  authored. The authors of version n are everyone who saved a version of
+  authored, nor one whose words added or changed since the last validated
+  version include words they wrote (their text restored by someone else).
+  The authors of version n are everyone who saved a version of
   the resource after the last validated version older than n, up to n
   itself: their edits are all part of it (a merged version holds the edits
   of both editors). For the usual case, n newer than the stable version,
@@ -37,7 +39,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
+from appel.loaders import visible_calls
 from appel.models import Call
+from resources import authorship
 from resources.models import Resource, ResourceVersion
 
 from . import notifying
@@ -88,16 +92,22 @@ def review_base(version: ResourceVersion) -> ResourceVersion | None:
     For a version newer than the stable one this is the stable version; None
     when nothing before it was validated (then the whole text is new).
     """
-    resource = version.resource
-    stable = resource.stable_version
-    if stable is not None and stable.number < version.number:
-        return stable
-    number = _last_validated_before(version)
-    return (
-        ResourceVersion.objects.filter(resource_id=version.resource_id, number=Subquery(number))
-        .select_related("author")
-        .first()
-    )
+    # Kept on the instance: the review page and refusal() both ask for it.
+    if "_review_base" not in version.__dict__:
+        resource = version.resource
+        stable = resource.stable_version
+        if stable is not None and stable.number < version.number:
+            version._review_base = stable
+        else:
+            number = _last_validated_before(version)
+            version._review_base = (
+                ResourceVersion.objects.filter(
+                    resource_id=version.resource_id, number=Subquery(number)
+                )
+                .select_related("author")
+                .first()
+            )
+    return version._review_base
 
 
 def author_ids(version: ResourceVersion) -> set[int]:
@@ -110,6 +120,24 @@ def author_ids(version: ResourceVersion) -> set[int]:
         .values_list("author_id", flat=True)
         .distinct()
     )
+
+
+def changed_word_authors(version: ResourceVersion) -> set[int]:
+    """The authors of the words of `version` added or changed since its review base.
+
+    From the word-level authorship stored on the version: a restore gives
+    restored words back to whoever wrote them, so someone's own text coming
+    back through another person's restore still counts as theirs.
+    """
+    base = review_base(version)
+    authors = authorship.expand(version.authorship)
+    if base is None:
+        return set(authors) - {None}
+    # Marks every word of `version`: 0 kept from the base, 1 added or changed.
+    marks = authorship.expand(
+        authorship.derive(base.content, [[0, len(base.content.split())]], version.content, 1)
+    )
+    return {author for author, mark in zip(authors, marks, strict=False) if mark and author}
 
 
 def refusal(*, version: ResourceVersion, user) -> str | None:
@@ -129,6 +157,12 @@ def refusal(*, version: ResourceVersion, user) -> str | None:
         return _(
             "You wrote part of this version since it was last validated: "
             "someone else has to review it."
+        )
+    if user.pk in changed_word_authors(version):
+        return _(
+            "Words you wrote are part of what changed in this version since it was last "
+            "validated (brought back by someone else's edit or restore): someone else has "
+            "to review it."
         )
     return None
 
@@ -182,9 +216,13 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
     Raises ReviewNotAllowed (a PermissionDenied) with the reason, ReadOnlyCall
     for an archived call, ValidationError for a bad verdict or comment.
     """
+    # Lock the row alone, then read it and its stable version in a second
+    # statement: a joined row comes from the snapshot taken before the lock
+    # was granted, and a stable version moved meanwhile would be missed (the
+    # pointer then moved backwards). See resources.editing._lock.
+    list(Resource.objects.select_for_update().filter(pk=version.resource_id).values_list("pk"))
     resource = (
-        Resource.objects.select_for_update(of=("self",))
-        .select_related("stable_version")
+        Resource.objects.select_related("stable_version")
         .defer("content", "stable_version__html", "stable_version__authorship")
         .get(pk=version.resource_id)
     )
@@ -257,12 +295,17 @@ def reviews_of(version: ResourceVersion) -> QuerySet[Review]:
     return version.reviews.select_related("reviewer").order_by("created_at", "pk")
 
 
-def reviews_of_versions_by(user, *, limit: int = 10) -> QuerySet[Review]:
-    """The latest reviews others wrote on versions `user` saved: their in-app notice."""
+def reviews_of_versions_by(user, *, viewer, limit: int = 10) -> QuerySet[Review]:
+    """The latest reviews others wrote on versions `user` saved, in calls `viewer` may see.
+
+    Their in-app notice on their own profile; on a public profile, someone
+    else's drafts stay out.
+    """
     if not user.is_authenticated:
         return Review.objects.none()
     return (
         Review.objects.filter(version__author=user)
+        .filter(version__resource__call__in=visible_calls(viewer))
         .exclude(reviewer=user)
         .select_related("reviewer", "version__resource__call")
         .order_by("-created_at", "-pk")[:limit]

@@ -33,7 +33,7 @@ def resource_panel(*, resource):
             "authors": shares[:PANEL_AUTHORS],
             "others": max(len(shares) - PANEL_AUTHORS, 0),
             "license": resource.license_info,
-            "source": resource.derived_from if resource.derived_from_id else None,
+            "source": resource.public_source if resource.derived_from_id else None,
         }
     return render_to_string(
         "contributions/resource_panel.html", {"resource": resource, "credits": credits}
@@ -52,8 +52,8 @@ def version_review_data(*, version):
 
 
 def profile_reviews(*, request, profile_user):
-    """The latest reviews others wrote on versions `profile_user` saved."""
-    reviews = list(reviewing.reviews_of_versions_by(profile_user))
+    """The latest reviews of versions `profile_user` saved, in calls the reader may see."""
+    reviews = list(reviewing.reviews_of_versions_by(profile_user, viewer=request.user))
     return render_to_string(
         "contributions/profile_reviews.html",
         {"profile_user": profile_user, "reviews": reviews},

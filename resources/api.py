@@ -135,7 +135,7 @@ class ResourceSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DerivedFromSerializer(allow_null=True))
     def get_derived_from(self, resource):
-        source = resource.derived_from
+        source = resource.public_source
         if source is None:
             return None
         return {

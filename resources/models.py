@@ -97,6 +97,21 @@ class Resource(models.Model):
         return licenses.get(self.license)
 
     @property
+    def public_source(self):
+        """The version this resource derives from, unless it sits in a draft call.
+
+        A draft's objects are its stewards' alone, while a derived resource
+        may be public (only an SQL edit or a call moved back could make this
+        happen). Its pages, API, credits and exports are shared by all
+        readers and cached, so the draft source is left out for everyone,
+        its stewards included: they still read it in the draft itself.
+        """
+        source = self.derived_from
+        if source is None or source.resource.call.status == Call.Status.DRAFT:
+            return None
+        return source
+
+    @property
     def displayed_version(self):
         """What readers see by default: the stable version, else the latest."""
         return self.stable_version or self.latest_version

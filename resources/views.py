@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from appel.loaders import get_call
 from appel.markup import render_markdown
 from appel.models import Call
-from appel.ratelimit import limit_posts
+from appel.ratelimit import limit_posts, limit_requests
 
 from . import editing, loaders, pagecache, reading, search, teams
 from .diff import word_diff
@@ -42,12 +42,17 @@ def _read_only(request, call):
     messages.warning(request, _read_only_reason(call))
 
 
+# A preview is a convenience asked while typing: it gets two seconds of rendering
+# at most (beyond, the text is shown as typed; the save renders it in full).
+PREVIEW_RENDER_SECONDS = 2
+
+
 def _preview(request):
     """The posted text rendered as it would be saved; None when it is over the size limit."""
     content = editing.normalize(request.POST.get("content", ""))
     if len(content.encode("utf-8", "surrogatepass")) > settings.MAX_CONTENT_BYTES:
         return None
-    return render_markdown(content)
+    return render_markdown(content, seconds=PREVIEW_RENDER_SECONDS)
 
 
 @require_GET
@@ -313,6 +318,7 @@ def _number(request, key, label, default, errors):
 
 
 @require_GET
+@limit_requests("api")
 def resource_diff(request, call_slug, resource_slug):
     """Two versions word by word; without numbers, the latest against its parent."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
@@ -364,7 +370,7 @@ def version_restore(request, call_slug, resource_slug, number):
 
 
 @require_POST
-@limit_posts("api")
+@limit_posts("preview")
 def markdown_preview(request):
     """The live preview of the editor: the renderer of the save, so what you see is what is kept.
 

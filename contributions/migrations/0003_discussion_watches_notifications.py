@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appel', '0005_notification_preferences'),
+        ('appel', '0006_notification_preferences'),
         ('contributions', '0002_retribution'),
         ('resources', '0006_participation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),

@@ -19,7 +19,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 from appel import licenses
 from appel.loaders import get_call
 from appel.models import Call
-from appel.ratelimit import limit_posts
+from appel.ratelimit import limit_posts, limit_requests
+from appel.stewarding import CallArchived
 from resources import authorship, editing, loaders
 
 from .. import attribution, exports
@@ -257,6 +258,7 @@ def _number(data):
 
 
 @require_GET
+@limit_requests("api")
 def call_export(request, call_slug):
     """A page to download the call as a zip; `?download=1` streams it (nothing held in memory)."""
     call = get_call(request.user, call_slug, with_members=True)
@@ -293,9 +295,17 @@ def _publish(request, call):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     publish = request.POST.get("action") != "withdraw"
-    attribution.publish_retribution(call=call, actor=request.user, published=publish)
+    try:
+        attribution.publish_retribution(call=call, actor=request.user, published=publish)
+    except CallArchived as error:
+        messages.error(request, str(error))
+    else:
+        _published_message(request, publish)
+    return redirect("contributions:call-retribution", call.slug)
+
+
+def _published_message(request, publish):
     if publish:
         messages.success(request, _("The retribution is published: anyone can now read it."))
     else:
         messages.success(request, _("The retribution is withdrawn: only stewards can read it."))
-    return redirect("contributions:call-retribution", call.slug)

@@ -44,13 +44,13 @@ class ReviewForm(forms.Form):
 def _version(request, call_slug, resource_slug, number):
     """The version and what its page shows about the resource, in one query after the call."""
     call = get_call(request.user, call_slug, with_members=True)
+    # The version's authorship is read: refusal() checks who wrote the words that changed.
     queryset = ResourceVersion.objects.select_related(
         "author",
         "resource__challenge",
         "resource__latest_version",
         "resource__stable_version",
     ).defer(
-        "authorship",
         "resource__content",
         "resource__search_document",
         *loaders.heavy_columns("resource__latest_version__", "resource__stable_version__"),

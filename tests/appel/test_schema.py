@@ -11,6 +11,7 @@ def test_it_describes_the_call_api_without_warnings(db):
     assert set(schema["paths"]) == {
         "/auth/register",
         "/auth/token",
+        "/auth/token/revoke",
         "/me",
         "/calls",
         "/calls/{call}",

@@ -11,8 +11,9 @@ from reversion.models import Version
 from appel.models import Call, Membership
 from contributions import reviewing
 from contributions.models import Review
+from resources.editing import restore_version
 
-from .conftest import TEXT, edit, review
+from .conftest import TEXT, append, edit, review
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -182,8 +183,8 @@ def test_it_sanitizes_the_comment(resource, rita):
 def test_it_lists_reviews_of_a_persons_versions_for_their_notices(resource, bob, rita, alice):
     first = review(resource.latest_version, rita, "request_changes")
     second = review(resource.latest_version, alice, "approve")
-    assert list(reviewing.reviews_of_versions_by(bob)) == [second, first]
-    assert list(reviewing.reviews_of_versions_by(rita)) == []
+    assert list(reviewing.reviews_of_versions_by(bob, viewer=bob)) == [second, first]
+    assert list(reviewing.reviews_of_versions_by(rita, viewer=rita)) == []
 
 
 @pytest.mark.postgres
@@ -234,3 +235,34 @@ def test_it_counts_two_approvals_given_at_the_same_instant(resource, call, rita,
     v1.refresh_from_db()
     assert v1.state == VALIDATED
     assert _reload(resource).stable_version == v1
+
+
+def test_nobody_approves_their_own_words_brought_back_by_someone_else(
+    resource, bob, charlie, rita, victor
+):
+    """victor writes v2, charlie replaces it (v3, validated by rita), bob restores v2 as v4:
+    victor wrote none of v4's edits since the stable version, but its new words are his."""
+    Membership.objects.create(call=resource.call, user=victor, role=Membership.Role.REVIEWER)
+    review(resource.latest_version, rita)
+    v2 = append(resource, victor, "Les puits du plateau sont profonds.")
+    v3 = edit(resource, charlie, TEXT + "\nUn tout autre paragraphe.\n")
+    review(v3, rita)
+    v4 = restore_version(resource=_reload(resource), author=bob, number=v2.number).version
+    assert victor.pk not in reviewing.author_ids(v4)
+    assert reviewing.changed_word_authors(v4) == {victor.pk}
+    with pytest.raises(reviewing.ReviewNotAllowed, match="Words you wrote"):
+        review(v4, victor)
+    assert _reload(resource).stable_version == v3
+    # Someone whose words are not among the changed ones approves it.
+    review(v4, rita)
+    assert _reload(resource).stable_version.number == v4.number
+
+
+def test_kept_words_of_a_reviewer_do_not_stop_their_review(resource, bob, rita):
+    """rita's words validated long ago, untouched by the new version: she may review it."""
+    review(resource.latest_version, rita)
+    append(resource, bob, "Premier ajout.")
+    # bob's edit only adds words; the words of version 1 (bob's) are kept.
+    version = _reload(resource).latest_version
+    assert reviewing.changed_word_authors(version) == {bob.pk}
+    assert reviewing.refusal(version=version, user=rita) is None

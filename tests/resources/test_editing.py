@@ -131,7 +131,10 @@ def test_it_credits_each_word_to_its_author(resource, bob, charlie):
 
 
 def test_it_sends_ambiguous_merges_of_repeated_paragraphs_to_a_person():
-    """merge3 alone would add a seventh paragraph (an extra "a b") here."""
+    """difflib's alignment made merge3 add a seventh paragraph (an extra "a b") here.
+
+    The merge either finds the one right answer or hands it to a person.
+    """
     from resources.diff import three_way_merge
 
     def text(paragraphs):
@@ -140,4 +143,5 @@ def test_it_sends_ambiguous_merges_of_repeated_paragraphs_to_a_person():
     base = ["a", "a b", "a b", "a b", "a b", "a b"]
     ours = ["b OURS", "b OURS", "a b", "a b", "a b", "a b"]
     theirs = ["a", "a b", "a b", "a THEIRS", "a THEIRS", "a b"]
-    assert three_way_merge(text(base), text(ours), text(theirs)) is None
+    right = ["b OURS", "b OURS", "a b", "a THEIRS", "a THEIRS", "a b"]
+    assert three_way_merge(text(base), text(ours), text(theirs)) in (None, text(right))

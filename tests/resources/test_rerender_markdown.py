@@ -63,11 +63,13 @@ def test_it_refuses_a_batch_size_below_one(db):
 
 
 def test_it_handles_texts_that_cannot_be_rendered_in_time(call, bob, monkeypatch):
-    version = editing.create_resource(call=call, author=bob, title="T", content="[" * 2000)
-    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.2)
+    content = "[x](#y) *a* " * 20_000
+    version = editing.create_resource(call=call, author=bob, title="T", content=content)
+    monkeypatch.setattr(markup, "RENDER_SECONDS_BASE", 0.01)
+    monkeypatch.setattr(markup, "RENDER_SECONDS_PER_MB", 0)
     run()
     version.refresh_from_db()
-    assert version.html.startswith("<pre>[[[")
+    assert version.html.startswith("<pre>[x](#y)")
 
 
 def test_the_resource_page_shows_the_rerendered_html_at_once(resource, client, monkeypatch):

@@ -195,10 +195,43 @@ def test_it_marks_links_to_other_sites(call, bob):
 
 
 def test_it_shows_a_text_that_cannot_be_rendered_in_time_as_typed(call, bob, monkeypatch):
-    monkeypatch.setattr(markup, "RENDER_SECONDS", 0.5)
-    content = "[" * 20_000 + "<script>alert(1)</script>"
+    monkeypatch.setattr(markup, "RENDER_SECONDS_BASE", 0.01)
+    monkeypatch.setattr(markup, "RENDER_SECONDS_PER_MB", 0)
+    content = "[x](#y) *a* " * 20_000 + "<script>alert(1)</script>"
     response = client_for(bob).post(API, {"title": "Bombe", "content": content}, format="json")
     assert response.status_code == 201
     html = ResourceVersion.objects.get(resource__slug="bombe").html
-    assert html.startswith("<pre>[[[") and "&lt;script&gt;" in html
+    assert html.startswith("<pre>[x](#y)") and "&lt;script&gt;" in html
     assert problems(html) == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    ["[" * 20_000, "- " * 800 + "x", "1. " * 800 + "x", "> - " * 400 + "x", "* + " * 400 + "x"],
+)
+def test_it_shows_a_text_too_deep_or_too_open_to_render_as_typed(content):
+    """Unclosed brackets are quadratic in Python-Markdown, nested lists recursive."""
+    html = markup.render_markdown(content + "<script>alert(1)</script>")
+    assert html.startswith("<pre>") and "&lt;script&gt;" in html
+    assert problems(html) == []
+
+
+def test_it_renders_lists_nested_as_deep_as_documents_go():
+    html = markup.render_markdown("- " * 6 + "x")
+    assert html.count("<ul>") == 6
+
+
+def test_its_time_guard_follows_the_size_of_the_text():
+    assert markup.render_seconds("x" * 1_000) < 2.1
+    assert 5 < markup.render_seconds("x" * 1_000_000) < 7
+
+
+def test_the_preview_gets_two_seconds_at_most(bob, client, monkeypatch):
+    guards = []
+    real = markup._within
+    monkeypatch.setattr(
+        markup, "_within", lambda seconds, work: guards.append(seconds) or real(seconds, work)
+    )
+    client.force_login(bob)
+    assert client.post("/preview/", {"content": "*x*"}).status_code == 200
+    assert guards == [2]

@@ -151,3 +151,12 @@ def test_it_reads_rate_limits_off_from_the_environment():
             check=True,
         )
         assert out.stdout.strip() == expected, value
+
+
+@pytest.mark.parametrize("url", [f"{RES}/diff/?from=1&to=2", "/calls/eau/export/"])
+def test_it_limits_costly_pages_like_the_api(limits_on, roles, url):
+    limits_on.setenv("RATE_LIMIT_API", "2/m")
+    client = web_client(None)
+    assert_limited([client.get(url) for _ in range(3)], 2)
+    # Signed-in readers count against their own allowance.
+    assert web_client(roles["contributor"]).get(url).status_code == 200

@@ -183,6 +183,11 @@ TABLE = {
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "appel:sign-out-everywhere": {
+        "kwargs": {},
+        "get": rule(405, anonymous=302),
+        "post": every(302),
+    },
     "login": {"kwargs": {}, "get": every(200)},
     "logout": {"kwargs": {}, "get": every(405), "post": every(302)},
     "password_change": {"kwargs": {}, "get": LOGGED_IN_ONLY},
@@ -257,6 +262,11 @@ TABLE = {
     # API: accounts
     "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},
     "api:token": {"kwargs": {}, "get": every(405), "post": every(400)},
+    "api:token-revoke": {
+        "kwargs": {},
+        "get": rule(405, anonymous=401),
+        "post": rule(204, anonymous=401),
+    },
     "api:me": {"kwargs": {}, "get": rule(200, anonymous=401)},
     # API: calls, members, challenges
     "api:call-list": {
