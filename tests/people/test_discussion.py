@@ -131,7 +131,7 @@ def test_it_refuses_lone_surrogates_without_a_500(resource, bob):
     for raw in ('{"title": "\\ud800", "body": "x"}', '{"title": "T", "body": "\\udfff x"}'):
         answer = client_for(bob).post(f"{RES}/threads", raw, content_type="application/json")
         assert answer.status_code == 400, raw
-        assert "U+D" in answer.json()["detail"]
+        assert "surrogate" in answer.json()["detail"].lower()
 
 
 def test_it_answers_404_for_unknown_threads_and_posts(thread, alice, api):
