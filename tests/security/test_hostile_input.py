@@ -21,7 +21,7 @@ from resources.models import ResourceVersion
 from tests.conftest import web_client
 
 from .conftest import api_client
-from .test_url_permissions import TABLE
+from .test_url_permissions import TABLE, kwargs_of
 
 DEEP_LIST = "[" * 10_000 + "]" * 10_000
 DEEP_OBJECT = '{"a":' * 5_000 + "1" + "}" * 5_000
@@ -40,7 +40,7 @@ WRITES = [
 
 def url_of(name):
     entry = TABLE[name]
-    return reverse(name, kwargs=entry["kwargs"]) + entry.get("query", "")
+    return reverse(name, kwargs=kwargs_of(entry)) + entry.get("query", "")
 
 
 @pytest.mark.parametrize(("name", "method"), WRITES, ids=[f"{n}-{m}" for n, m in WRITES])

@@ -386,10 +386,14 @@ def test_it_finds_pages_and_api_endpoints_in_the_walk():
     assert not any(name.startswith("admin:") for name in names)
 
 
+def kwargs_of(entry):
+    """The URL's parts of a TABLE entry; ids of rows made by the fixtures are looked up now."""
+    return {key: value() if callable(value) else value for key, value in entry["kwargs"].items()}
+
+
 def _request(name, method, user):
     entry = TABLE[name]
-    kwargs = {key: value() if callable(value) else value for key, value in entry["kwargs"].items()}
-    url = reverse(name, kwargs=kwargs) + entry.get("query", "")
+    url = reverse(name, kwargs=kwargs_of(entry)) + entry.get("query", "")
     data = entry.get(f"{method}_data", {})
     if name.startswith("api:"):
         client = api_client(user)
