@@ -1,10 +1,10 @@
-"""Accounts in the admin, for operators; calls are run from the site, where their rules apply."""
+"""Accounts and the site's own pages in the admin, for operators; calls are run from the site."""
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, User
+from .models import AuditEntry, SitePage, User
 
 
 @admin.register(User)
@@ -28,6 +28,21 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(SitePage)
+class SitePageAdmin(admin.ModelAdmin):
+    """The legal notice, personal data and accessibility pages: the operator's own words."""
+
+    list_display = ("key", "title_fr", "title_en", "updated_at")
+    readonly_fields = ("updated_at",)
+
+    def has_add_permission(self, request):
+        # The three pages exist from the migration on; footers link them by key.
         return False
 
     def has_delete_permission(self, request, obj=None):

@@ -10,12 +10,16 @@ import ctypes
 import html
 import re
 import threading
-from urllib.parse import urlsplit
+import xml.etree.ElementTree as etree
+from typing import Protocol
+from urllib.parse import unquote, urlsplit
 
 import bleach
 import markdown
 from bleach.html5lib_shim import Filter
 from django.utils.text import slugify
+from markdown.inlinepatterns import InlineProcessor
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = frozenset(
     {
@@ -26,7 +30,13 @@ ALLOWED_TAGS = frozenset(
     }
 )  # fmt: skip
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
-_CLASSES = {"toc", "footnote", "footnote-ref", "footnote-backref"}
+_CLASSES = {
+    "toc", "footnote", "footnote-ref", "footnote-backref",
+    "wikilink", "wikilink-missing", "wikilink-note",
+}  # fmt: skip
+# The one kind of same-site image a text may show: a file of a resource, as
+# `files/NAME` resolves (see Links below). Any other image must be https.
+_LOCAL_FILE = re.compile(r"/calls/[-\w]+/resources/[-\w]+/files/[^/?#\\\s]+")
 
 
 def _split(url):
@@ -44,12 +54,16 @@ def _allowed_attribute(tag, name, value):
         return tag in {"h1", "h2", "h3", "h4", "h5", "h6", "li", "sup", "div"}
     if name == "class":
         return value in _CLASSES
+    if name == "lang":
+        return tag == "span" and value in {"fr", "en"}
     if tag == "a":
         return name in {"href", "rel"}
     if tag == "img":
         if name == "src":
             # Images only from https: no tracking over http, no data: payloads.
             parts = _split(value)
+            if parts is not None and _LOCAL_FILE.fullmatch(value):
+                return True
             return parts is not None and parts.scheme.lower() == "https"
         return name in {"alt", "width", "height"}
     if tag in {"th", "td"}:
@@ -90,7 +104,83 @@ def _slugify_heading(value, separator):
     return slugify(value) or "section"
 
 
-_EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "sane_lists"]
+class Links(Protocol):
+    """What a text's relative references point to; the resource being rendered provides it.
+
+    `files/NAME` becomes `file_url(NAME)`; `[[slug]]` and `[[slug|text]]`
+    become a link to `page(slug)` ((url, title) of a resource of the same
+    call, or None when there is none), or to `new_page_url(slug, title)`, the
+    creation of the missing one. Without Links (call descriptions, reviews),
+    both are left as typed.
+    """
+
+    def file_url(self, name: str) -> str: ...
+
+    def page(self, slug: str) -> tuple[str, str] | None: ...
+
+    def new_page_url(self, slug: str, title: str) -> str: ...
+
+
+MISSING_NOTES = (("fr", "à écrire"), ("en", "to be written"))
+# [[slug]] or [[slug|text]]: slugs as resources get them (resources/editing.py).
+WIKILINK = re.compile(r"\[\[([-a-z0-9_]{1,80})(?:\|([^\]\n]{1,200}))?\]\]")
+
+
+class _WikiLinks(InlineProcessor):
+    def __init__(self, md):
+        super().__init__(WIKILINK.pattern, md)
+
+    def handleMatch(self, m, data):
+        links = getattr(self.md, "links", None)
+        if links is None:
+            return None, None, None
+        slug, text = m.group(1), (m.group(2) or "").strip()
+        element = etree.Element("a")
+        found = links.page(slug)
+        if found is not None:
+            url, title = found
+            element.set("href", url)
+            element.set("class", "wikilink")
+            element.text = text or title
+        else:
+            title = text or slug.replace("-", " ").replace("_", " ").strip().capitalize()
+            element.set("href", links.new_page_url(slug, title))
+            element.set("class", "wikilink-missing")
+            element.text = text or title
+            # Stored HTML serves both languages: each note says "to be written" in one, and
+            # the stylesheet shows the one of the page's language (exports show both).
+            for lang, note in MISSING_NOTES:
+                span = etree.SubElement(element, "span")
+                span.set("class", "wikilink-note")
+                span.set("lang", lang)
+                span.text = f" ({note})"
+        return element, m.start(0), m.end(0)
+
+
+class _FileReferences(Treeprocessor):
+    """`![alt](files/NAME)` and `[text](files/NAME)` point to the resource's file NAME."""
+
+    def run(self, root):
+        links = getattr(self.md, "links", None)
+        if links is None:
+            return
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            value = element.get(attribute) if attribute else None
+            if value and value.startswith("files/"):
+                name = unquote(value[len("files/") :])
+                if name and "/" not in name and "\\" not in name:
+                    element.set(attribute, links.file_url(name))
+
+
+class _LinksExtension(markdown.Extension):
+    def extendMarkdown(self, md):
+        # Before links (160) and references (170), after code spans (190) and escapes (180).
+        md.inlinePatterns.register(_WikiLinks(md), "wikilink", 175)
+        md.treeprocessors.register(_FileReferences(md), "file_references", 5)
+
+
+_EXTENSIONS = ["tables", "fenced_code", "footnotes", "toc", "sane_lists", _LinksExtension()]
 _EXTENSION_CONFIGS = {
     "tables": {"use_align_attribute": True},
     "toc": {"slugify": _slugify_heading, "toc_depth": "2-4"},
@@ -182,18 +272,29 @@ def _unformatted(text):
     return f"<pre>{html.escape(text, quote=False)}</pre>"
 
 
-def render_markdown(text, *, seconds=None):
+def render_markdown(text, *, links=None, seconds=None):
     """Markdown -> sanitized HTML. Safe to mark safe; never call it per request.
 
-    `seconds` caps the time guard below render_seconds(text) (the preview's).
+    `links` (a Links) resolves `files/NAME` and `[[slug]]`; the sanitizer
+    judges its output like any other HTML. `seconds` caps the time guard
+    below render_seconds(text) (the preview's).
     """
     if not text:
         return ""
     if _pathological(text):
         return _unformatted(text)
     guard = render_seconds(text) if seconds is None else min(seconds, render_seconds(text))
+
+    def render():
+        md = _converter()
+        md.links = links
+        try:
+            return _cleaner().clean(md.convert(text))
+        finally:
+            md.links = None
+
     try:
-        return _within(guard, lambda: _cleaner().clean(_converter().convert(text)))
+        return _within(guard, render)
     except (_Overtime, RecursionError):
         # Stopped midway: start the next text with a fresh converter and cleaner.
         _local.md = _local.cleaner = None

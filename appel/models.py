@@ -89,6 +89,12 @@ class User(AbstractUser):
     # kept by contributions/notifying.py when notifications are written or read.
     unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
+    # Set when the person deleted their account and chose that their credits no
+    # longer name them (contributions/personal_data.py): "former contributor no. N".
+    former_number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
+    deleted_at = models.DateTimeField(
+        _("account deleted at"), null=True, blank=True, editable=False
+    )
     # username_key(username), unique: the database itself refuses a second
     # "lea" however it is spelled, even from two sign-ups at the same instant.
     username_key = models.CharField(max_length=150, unique=True, editable=False)
@@ -122,6 +128,7 @@ class User(AbstractUser):
     def sign_out_everywhere(self):
         """End every session and the API token of this person at once."""
         self.end_tokens()
+        self.sign_ins.all().delete()  # the profile's list of sessions (appel/sessions.py)
         User.objects.filter(pk=self.pk).update(session_generation=F("session_generation") + 1)
         self.refresh_from_db(fields=["session_generation"])
 
@@ -141,7 +148,13 @@ class User(AbstractUser):
 
     @property
     def name(self):
-        """What pages and credits show: the display name, else the username."""
+        """What pages and credits show: the display name, else the username.
+
+        A deleted account credited without its name reads "ancien contributeur
+        n°N" / "former contributor no. N", in the reader's language.
+        """
+        if self.former_number is not None:
+            return _("former contributor no. %(n)s") % {"n": self.former_number}
         return self.display_name or self.username
 
     @property
@@ -391,6 +404,14 @@ class Membership(models.Model):
     def __str__(self):
         return f"{self.user} ({self.role}) @ {self.call}"
 
+    @staticmethod
+    def waiting_cache_key(user_id):
+        """Where the header's "To review (N)" of a person is kept (contributions/reviewing.py).
+
+        Here so that appel/stewarding.py can forget it when that person's roles change.
+        """
+        return f"to-review:{user_id}"
+
 
 class AuditEntry(models.Model):
     """One privileged action, kept so that stewards and admins can see who did what.
@@ -409,6 +430,7 @@ class AuditEntry(models.Model):
         RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
         RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
         POST_HIDDEN = "post_hidden", _("Post hidden")
+        ACCOUNT_DELETED = "account_deleted", _("Account deleted")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"
@@ -417,6 +439,16 @@ class AuditEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     action = models.CharField(_("action"), max_length=40, choices=Action)
+    # The person the action is about (a member added, removed, given a role):
+    # a key, not a name, so the log shows their name as it reads today.
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("about"),
+    )
     target = models.CharField(_("target"), max_length=300, blank=True)
     details = models.JSONField(_("details"), default=dict, blank=True)
     created_at = models.DateTimeField(_("date"), default=timezone.now, editable=False)
@@ -429,3 +461,76 @@ class AuditEntry(models.Model):
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.target}"
+
+
+class SitePage(models.Model):
+    """A page of the site itself (legal notice, personal data, accessibility), in both languages.
+
+    Staff edit them in the admin: their wording belongs to the operator (a
+    public funder must publish its own legal notice), not to the code. A data
+    migration writes sensible defaults in French and English.
+    """
+
+    class Key(models.TextChoices):
+        LEGAL = "mentions-legales", _("Legal notice")
+        PRIVACY = "donnees-personnelles", _("Personal data")
+        ACCESSIBILITY = "accessibilite", _("Accessibility")
+
+    key = models.SlugField(_("page"), max_length=40, unique=True, choices=Key)
+    title_fr = models.CharField(_("title (French)"), max_length=200)
+    content_fr = models.TextField(
+        _("text (French)"), max_length=MAX_DESCRIPTION_CHARS, help_text=_("Markdown.")
+    )
+    title_en = models.CharField(_("title (English)"), max_length=200)
+    content_en = models.TextField(
+        _("text (English)"), max_length=MAX_DESCRIPTION_CHARS, help_text=_("Markdown.")
+    )
+    html_fr = models.TextField(editable=False, blank=True)
+    html_en = models.TextField(editable=False, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["key"]
+        verbose_name = _("site page")
+        verbose_name_plural = _("site pages")
+
+    def __str__(self):
+        return self.get_key_display()
+
+    def save(self, *args, **kwargs):
+        self.html_fr = render_markdown(self.content_fr)
+        self.html_en = render_markdown(self.content_en)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("appel:site-page", args=[self.key])
+
+    def in_language(self, language):
+        """(title, html) in `language`, French for any other language (the site's first)."""
+        if language == "en":
+            return self.title_en, self.html_en
+        return self.title_fr, self.html_fr
+
+
+class UserSession(models.Model):
+    """One signed-in browser of a person, so they can see it and end it from their profile.
+
+    Written when someone signs in and removed when they sign out
+    (appel/sessions.py); the session itself lives in the session engine.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="sign_ins"
+    )
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(_("signed in at"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    user_agent = models.CharField(_("browser"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("sign-in session")
+        verbose_name_plural = _("sign-in sessions")
+
+    def __str__(self):
+        return f"{self.user} @ {self.created_at:%Y-%m-%d %H:%M}"

@@ -29,6 +29,7 @@ DEFAULT_RATES = {
     "edit": "30/m",  # saved edits and new resources, per user
     "preview": "60/m",  # live previews of the editor, per user (each renders up to 2 s)
     "review": "30/m",  # reviews, per user
+    "upload": "60/h",  # uploaded files, per user
 }
 _PERIODS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 

@@ -31,6 +31,7 @@ SECRET_KEY = os.environ.get(
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "appel.errors.csrf_failure"
 
 INSTALLED_APPS = [
     "appel",
@@ -132,10 +133,37 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files (resources/files.py): on local disk under MEDIA_ROOT by
+# default; FILES_STORAGE=s3 puts them in any S3-compatible bucket (docs/deploy.md),
+# so that app servers keep nothing of their own. The app always serves them
+# itself, with its own headers and the call's visibility: MEDIA_URL is never routed.
+MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_URL = "/media/"
+if os.environ.get("FILES_STORAGE", "local") == "s3":
+    _FILES_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["S3_BUCKET"],
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION") or None,
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the
+            # environment, read by boto3 itself; never in this file.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _FILES_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _FILES_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+# Limits of uploads, in bytes: one file, and all the files of one call together.
+FILE_MAX_BYTES = int(os.environ.get("FILE_MAX_BYTES", 20_000_000))
+FILE_QUOTA_PER_CALL_BYTES = int(os.environ.get("FILE_QUOTA_PER_CALL_BYTES", 2_000_000_000))
+# Uploads above this many bytes are written to a temporary file, not kept in memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Serve straight from the source folders when collectstatic has not run
 # (runserver with DJANGO_DEBUG=0, as outside test suites start it).
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", not STATIC_ROOT.exists())

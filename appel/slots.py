@@ -46,3 +46,15 @@ CALL_PAGE = Slot(
     "call-page",
     "Below the resources of the call page: request, call -> HTML.",
 )
+HEADER = Slot(
+    "header",
+    "In the site header's menu, for a signed-in person: request -> HTML (list items).",
+)
+CALL_LINKS = Slot(
+    "call-links",
+    "In a call page's list of links about the call: request, call -> HTML (list items).",
+)
+ACCOUNT = Slot(
+    "account",
+    "At the end of one's own profile page, after the account settings: request -> HTML.",
+)

@@ -10,6 +10,7 @@ read-only record: every write here refuses it (CallArchived).
 
 from decimal import Decimal
 
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -64,7 +65,13 @@ def launch_call(*, call: Call, funder: User) -> Call:
     except IntegrityError:  # the same slug, taken an instant ago (a double submit)
         raise ValidationError({"slug": _("Another call took this slug a moment ago.")}) from None
     Membership.objects.create(call=call, user=funder, role=Membership.Role.STEWARD)
+    _roles_changed(funder)
     return call
+
+
+def _roles_changed(user):
+    """Their header's review count was computed for their former roles."""
+    transaction.on_commit(lambda: cache.delete(Membership.waiting_cache_key(user.pk)))
 
 
 def _is_last_steward(call, membership):
@@ -87,8 +94,14 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
     membership = Membership.objects.filter(call=call, user=user).first()
     if membership is None:
         membership = Membership.objects.create(call=call, user=user, role=role)
+        _roles_changed(user)
         audit.record(
-            call=call, actor=actor, action=audit.Action.MEMBER_ADDED, target=user, role=role
+            call=call,
+            actor=actor,
+            action=audit.Action.MEMBER_ADDED,
+            subject=user,
+            target=user,
+            role=role,
         )
         return membership, True
     if membership.role != role:
@@ -96,10 +109,12 @@ def set_member(*, call: Call, user: User, role: str, actor=None) -> tuple[Member
             raise LastSteward(call)
         before, membership.role = membership.role, role
         membership.save(update_fields=["role"])
+        _roles_changed(user)
         audit.record(
             call=call,
             actor=actor,
             action=audit.Action.ROLE_CHANGED,
+            subject=user,
             target=user,
             before=before,
             after=role,
@@ -121,10 +136,12 @@ def remove_member(*, call: Call, user: User, actor=None) -> None:
     if _is_last_steward(call, membership):
         raise LastSteward(call)
     membership.delete()
+    _roles_changed(user)
     audit.record(
         call=call,
         actor=actor,
         action=audit.Action.MEMBER_REMOVED,
+        subject=user,
         target=user,
         role=membership.role,
     )

@@ -12,19 +12,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
-from django.http import HttpResponseRedirect, JsonResponse
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views import defaults
 from django.views.decorators.http import require_POST
 
-from . import audit, ratelimit
+from . import audit, ratelimit, sessions
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .loaders import get_call, visible_calls
-from .models import Call, Challenge, Membership, User
+from .models import Call, Challenge, Membership, SitePage, User
+from .sitepages import DEFAULTS
 from .stewarding import (
     CallArchived,
     LastSteward,
@@ -54,7 +55,9 @@ STATUS_ACTIONS = {
 def _call_for_steward(request, slug):
     call = get_call(request.user, slug, with_members=True)
     if not call.is_steward(request.user):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only the funders of the call “%(title)s” manage it.") % {"title": call.title}
+        )
     return call
 
 
@@ -92,7 +95,9 @@ def call_detail(request, slug):
 @login_required
 def call_create(request):
     if not request.user.has_perm("appel.add_call"):
-        raise PermissionDenied
+        raise PermissionDenied(
+            _("Only funders launch calls: the site's team can make your account a funder's.")
+        )
     form = CallForm(request.POST) if _is_post(request) else CallForm()
     if form.is_valid():
         try:
@@ -215,10 +220,27 @@ def member_remove(request, slug, username):
 
 @login_required
 def call_audit(request, slug):
-    """The call's privileged actions, for its stewards: who changed what, and when."""
+    """The call's privileged actions, for its stewards: who did what, and when, in words.
+
+    `?action=` (a code) and `?actor=` (a username) narrow the list.
+    """
     call = _call_for_steward(request, slug)
-    page = Paginator(audit.for_call(call), AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "appel/audit_log.html", {"call": call, "page": page})
+    action = request.GET.get("action", "")
+    actor = request.GET.get("actor", "").strip()
+    entries = audit.for_call(call, action=action, actor=actor)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    for entry in page.object_list:
+        entry.sentence = audit.describe(entry)
+    ctx = {
+        "call": call,
+        "page": page,
+        "actions": audit.Action.choices,
+        "action": action,
+        "actor": actor,
+        "people": [m.user for m in call.memberships.all()],
+        "filtered": bool(action or actor),
+    }
+    return render(request, "appel/audit_log.html", ctx)
 
 
 def admin_login(request):
@@ -317,22 +339,48 @@ def profile(request):
             return redirect("appel:profile")
     else:
         form = ProfileForm(instance=request.user)
+    sessions.remember(request, request.user)
     ctx = {
         "profile_user": request.user,
         "memberships": _memberships(request.user, request.user),
         "form": form,
+        "sessions": sessions.sessions_of(request.user),
+        "current_session": request.session.session_key,
     }
     return render(request, "appel/user_profile.html", ctx)
 
 
+@login_required
+@require_POST
+def session_end(request, pk):
+    """Sign one browser out; ending the current one is signing out here."""
+    current = sessions.sessions_of(request.user).filter(
+        pk=pk, session_key=request.session.session_key
+    )
+    if current.exists():
+        logout(request)
+        messages.success(request, _("You are signed out of this browser."))
+        return redirect("appel:home")
+    if sessions.end_session(user=request.user, session_id=pk):
+        messages.success(request, _("That session is ended: the browser is signed out."))
+    else:
+        messages.info(request, _("That session had already ended."))
+    return redirect(reverse("appel:profile") + "#sessions")
+
+
 def user_detail(request, username):
-    profile_user = get_object_or_404(User, username=username, is_active=True)
+    # A deleted account's page stays: its contributions are still credited to it.
+    people = User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False))
+    profile_user = get_object_or_404(people, username=username)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
 
 
-def page_not_found(request, exception):
-    """API clients get the API's JSON error shape even for a path no route knows."""
-    if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
-    return defaults.page_not_found(request, exception)
+def site_page(request, key):
+    """Legal notice, personal data, accessibility: in the reader's language."""
+    if key not in SitePage.Key.values:
+        raise Http404(_("This page does not exist."))
+    # Written by a migration; written again here if it went missing.
+    page, _created = SitePage.objects.get_or_create(key=key, defaults=DEFAULTS[key])
+    title, html = page.in_language(get_language())
+    return render(request, "appel/site_page.html", {"page": page, "title": title, "html": html})

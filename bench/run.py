@@ -41,7 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DEFAULT_SQLITE = BENCH / "bench.sqlite3"
 RESULTS = BENCH / "results.json"
-GROUPS = ("pages", "save", "people", "diff", "search", "throughput", "export")
+GROUPS = ("pages", "save", "people", "diff", "search", "files", "throughput", "export")
 
 sys.path.insert(0, str(ROOT))
 
@@ -678,6 +678,126 @@ def run_people(report, ctx):
         report.set("thread_page_queries", count, "<= 5", count <= 5)
 
 
+def _five_mb_pdf(i):
+    """5 MB that pass as a PDF (checked from its first bytes), different each time."""
+    body = random.Random(i).randbytes(5_000_000 - 64)
+    return b"%PDF-1.7\n" + body + b"\n%%EOF\n"
+
+
+def _photo(i, size=(1024, 768)):
+    """A photo-like JPEG (noise compresses badly, as a real photo's grain does)."""
+    import io
+
+    from PIL import Image
+
+    image = Image.frombytes("RGB", size, random.Random(i).randbytes(size[0] * size[1] * 3))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def run_files(report, ctx):
+    """Uploads (resources.files.upload_file) and the resource page showing 20 images.
+
+    Everything runs in transactions rolled back, against a temporary
+    MEDIA_ROOT removed at the end: the dataset is left as it was.
+    """
+    from django.core.cache import cache
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection, transaction
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from resources import files
+    from resources.editing import edit_resource
+
+    print("Files (resources.files.upload_file, the resource page with 20 images):")
+    author, resource = ctx["author"], ctx["cold"]
+    media = tempfile.mkdtemp(prefix="appel-bench-media-")
+    try:
+        with override_settings(MEDIA_ROOT=media):
+
+            def upload(name, data):
+                with transaction.atomic():
+                    started = time.perf_counter()
+                    files.upload_file(
+                        resource=resource,
+                        uploader=author,
+                        upload=SimpleUploadedFile(name, data),
+                    )
+                    elapsed = time.perf_counter() - started
+                    transaction.set_rollback(True)
+                return elapsed
+
+            pdfs = [_five_mb_pdf(i) for i in range(12)]
+            times = [upload(f"rapport-{i}.pdf", data) for i, data in enumerate(pdfs)]
+            report.set(
+                "upload_5mb_ms", ms(statistics.median(times[2:])), "<= 300 ms",
+                ms(statistics.median(times[2:])) <= 300, "ms",
+            )  # fmt: skip
+            photos = [_photo(i) for i in range(8)]
+            times = [upload(f"photo-{i}.jpg", data) for i, data in enumerate(photos)]
+            report.set("upload_photo_ms", ms(statistics.median(times[2:])), unit="ms")
+            report.notes.append(
+                f"upload_photo: a {len(photos[0]) // 1000} kB 1024x768 JPEG, decoded, "
+                "re-encoded without EXIF and thumbnailed"
+            )
+
+            client = Client(raise_request_exception=False)
+            page = url_for("resources:resource-detail", resource.call.slug, resource.slug)
+            # Counted at once: a capture reads the connection's log (9,000 queries at most)
+            # when asked, not when it ends.
+            connection.queries_log.clear()
+            cache.clear()
+            with CaptureQueriesContext(connection) as capture:
+                fetch(client, page)
+            plain_first = len(capture)
+            plain_ms = median_ms(client, [page], n=100)
+            plain_count, _sql = queries(client, page)
+            with transaction.atomic():
+                resource.refresh_from_db()
+                text = resource.content + "".join(
+                    f"\n![Photo {n}](files/photo-{n}.jpg)\n" for n in range(20)
+                )
+                edit_resource(
+                    resource=resource,
+                    author=author,
+                    content=text,
+                    base_version=resource.latest_version.number,
+                )
+                for n in range(20):
+                    files.upload_file(
+                        resource=resource,
+                        uploader=author,
+                        upload=SimpleUploadedFile(f"photo-{n}.jpg", _photo(100 + n, (320, 240))),
+                    )
+                cache.clear()
+                connection.queries_log.clear()
+                with CaptureQueriesContext(connection) as capture:
+                    fetch(client, page)
+                first = len(capture)
+                value = median_ms(client, [page], n=100)
+                connection.queries_log.clear()
+                count, _sql = queries(client, page)
+                transaction.set_rollback(True)
+            cache.clear()  # parts cached under rows that were rolled back
+            # The same page without files, measured just before under the same load: the
+            # images must cost no query (their thumbnails and text are in the cached parts).
+            report.set("resource_page_plain_same_run_ms", plain_ms, unit="ms")
+            report.set("resource_page_20_images_ms", value, unit="ms")
+            report.set(
+                "resource_page_20_images_queries", count, f"= {plain_count} (the page without)",
+                count == plain_count,
+            )  # fmt: skip
+            report.set(
+                "resource_page_20_images_uncached_queries", first,
+                f"= {plain_first} (the page without), <= 10",
+                first == plain_first <= 10,
+            )  # fmt: skip
+    finally:
+        shutil.rmtree(media, ignore_errors=True)
+
+
 def hundred_kb_texts():
     """Two ~100 KB Markdown texts (twenty bench documents end to end) differing in 30 places."""
     from bench import dataset
@@ -1148,6 +1268,7 @@ def main():
         "people": lambda r: run_people(r, ctx),
         "diff": diff,
         "search": lambda r: run_search(r, profiler, ctx),
+        "files": lambda r: run_files(r, ctx),
         "throughput": closed(lambda r: run_throughput(r, ctx, url, args.seconds)),
         "export": closed(lambda r: run_export(r, ctx, url, args.export_timeout)),
     }

@@ -34,8 +34,10 @@ appel_patterns = [
     ),
     path("accounts/signup/", views.signup, name="signup"),
     path("accounts/profile/", views.profile, name="profile"),
+    path("accounts/sessions/<int:pk>/end/", views.session_end, name="session-end"),
     path("accounts/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
+    path("pages/<slug:key>/", views.site_page, name="site-page"),
 ]
 
 api_patterns = [
@@ -45,7 +47,11 @@ api_patterns = [
     path("schema", SpectacularAPIView.as_view(), name="schema"),
 ]
 
-handler404 = "appel.views.page_not_found"
+# The site's own error pages, in the layout and the reader's language; JSON under /api/.
+handler400 = "appel.errors.bad_request"
+handler403 = "appel.errors.permission_denied"
+handler404 = "appel.errors.page_not_found"
+handler500 = "appel.errors.server_error"
 
 urlpatterns = [
     path("", include((appel_patterns, "appel"))),

@@ -7,6 +7,8 @@ class ContributionsConfig(AppConfig):
     verbose_name = _("Contributions")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
         from . import slots
 
         slots.connect()  # the panels contributions fills on appel's and resources' pages
@@ -32,3 +34,11 @@ class ContributionsConfig(AppConfig):
         signals.participant_joined.connect(
             participant_joined, weak=False, dispatch_uid="notify-joined"
         )
+        user_logged_in.connect(_count_waiting, dispatch_uid="contributions-count-waiting")
+
+
+def _count_waiting(sender, request, user, **kwargs):
+    """The header's review count, computed once at sign-in rather than on a page."""
+    from .reviewing import waiting_for_cached
+
+    waiting_for_cached(user, refresh=True)

@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from appel import audit, licenses
 from appel.models import Call, User
 from appel.stewarding import refuse_if_archived
-from resources import authorship, loaders
+from resources import authorship, files, loaders
 from resources.models import Resource, ResourceVersion
 
 from .models import Retribution, Review
@@ -136,6 +136,27 @@ class Reviewer:
 
 
 @dataclass(frozen=True)
+class FileCredit:
+    """A file the credited text shows or links to, credited to who uploaded it."""
+
+    name: str
+    revision: int
+    uploader: User
+    license: licenses.License
+    sha256: str
+
+    def as_dict(self):
+        return {
+            "name": self.name,
+            "revision": self.revision,
+            "uploaded_by": self.uploader.username,
+            "display_name": self.uploader.name,
+            "license": self.license.as_dict(),
+            "sha256": self.sha256,
+        }
+
+
+@dataclass(frozen=True)
 class Attribution:
     resource: Resource
     version: ResourceVersion
@@ -143,10 +164,16 @@ class Attribution:
     contributors: list[Contributor]
     reviewers: list[Reviewer] = field(default_factory=list)
     derived_from: "Attribution | None" = None
+    files: list[FileCredit] = field(default_factory=list)
 
     @property
     def author_names(self):
         return [contributor.user.name for contributor in self.contributors]
+
+    @property
+    def uploader_names(self):
+        """Who uploaded the files the text uses, each once, in the order of the files."""
+        return list(dict.fromkeys(credit.uploader.name for credit in self.files))
 
     def source_url(self, request=None):
         return absolute_url(self.resource.get_absolute_url(), request)
@@ -178,6 +205,8 @@ class Attribution:
             "number": self.version.number,
             "date": date_format(version_date(self.version), "DATE_FORMAT"),
         }
+        if self.files:
+            line += _(" — files by %(names)s") % {"names": ", ".join(self.uploader_names)}
         if self.derived_from is not None:
             source = self.derived_from
             line += _(" — derived from « %(title)s », %(authors)s (%(url)s)") % {
@@ -200,6 +229,7 @@ class Attribution:
             "credit": self.credit(request),
             "contributors": [contributor.as_dict() for contributor in self.contributors],
             "reviewers": [reviewer.as_dict() for reviewer in self.reviewers],
+            "files": [credit.as_dict() for credit in self.files],
             "derived_from": None,
         }
         if self.derived_from is not None:
@@ -270,6 +300,17 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
         key=lambda reviewer: (-reviewer.approvals, reviewer.user.username),
     )
 
+    file_credits = [
+        FileCredit(
+            name=revision.file.name,
+            revision=revision.number,
+            uploader=revision.uploaded_by,
+            license=licenses.get(revision.license)
+            or licenses.License(revision.license, revision.license, ""),
+            sha256=revision.sha256,
+        )
+        for revision in files.in_use(resource, version.html)
+    ]
     source = None
     if with_source and resource.derived_from_id:
         origin = resource.public_source  # joined by resources.loaders, else one query
@@ -282,6 +323,7 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
         contributors=contributors,
         reviewers=reviewers,
         derived_from=source,
+        files=file_credits,
     )
 
 

@@ -19,16 +19,20 @@ import zipfile
 
 import yaml
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import F
 from django.http import HttpResponse, StreamingHttpResponse
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
+from appel import licenses
+from resources import files as resource_files
 from resources import reading
 from resources.api import ResourceSerializer, VersionDetailSerializer, VersionSummarySerializer
-from resources.models import Resource, ResourceVersion
+from resources.models import Resource, ResourceFile, ResourceVersion
 
 from .attribution import absolute_url, attribution_for, version_date
 from .models import Review
@@ -46,10 +50,23 @@ def _yaml(data):
     return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=2**16)
 
 
+def _file_url(credit, name, request=None):
+    return absolute_url(
+        reverse(
+            "resources:file-download", args=[credit.resource.call.slug, credit.resource.slug, name]
+        ),
+        request,
+    )
+
+
 def front_matter(credit, *, request=None):
-    """The metadata block opening a Markdown export: what a reuser must keep with the text."""
+    """The metadata block opening a Markdown export: what a reuser must keep with the text.
+
+    The files the text uses (`files/NAME`) are listed with their address,
+    license and uploader, so that the export can fetch them and credit them.
+    """
     version = credit.version
-    return {
+    data = {
         "title": version.title,
         "license": credit.license.id,
         "license_url": credit.license.url,
@@ -59,6 +76,18 @@ def front_matter(credit, *, request=None):
         "date": version_date(version).isoformat(),
         "credit": credit.credit(request),
     }
+    if credit.files:
+        data["files"] = [
+            {
+                "name": file.name,
+                "url": _file_url(credit, file.name, request),
+                "license": file.license.id,
+                "uploaded_by": file.uploader.name,
+                "sha256": file.sha256,
+            }
+            for file in credit.files
+        ]
+    return data
 
 
 def markdown_document(credit, content, *, request=None):
@@ -67,10 +96,16 @@ def markdown_document(credit, content, *, request=None):
 
 def html_document(credit, *, request=None):
     """A standalone page: the sanitized HTML saved with the version, its credit and license."""
+    # Files of the resource are linked by their path on the site: a page read elsewhere
+    # needs the full address.
+    prefix = reverse("resources:file-list", args=[credit.resource.call.slug, credit.resource.slug])
+    html = credit.version.html.replace(f'="{prefix}', f'="{absolute_url(prefix, request)}')
     return render_to_string(
         "contributions/export_standalone.html",
         {
             "credit": credit,
+            "html": html,
+            "files": [(file, _file_url(credit, file.name, request)) for file in credit.files],
             "version": credit.version,
             "credit_line": credit.credit(request),
             "source_url": credit.source_url(request),
@@ -241,9 +276,10 @@ def _zip_time(moment):
     return max(local.timetuple()[:6], (1980, 1, 1, 0, 0, 0))
 
 
-def _write(archive, name, data, moment):
+def _write(archive, name, data, moment, *, compress=True):
     info = zipfile.ZipInfo(name, date_time=_zip_time(moment))
-    info.compress_type = zipfile.ZIP_DEFLATED
+    # Uploaded files are mostly compressed already (images, office documents, zips).
+    info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
     info.external_attr = 0o644 << 16
     archive.writestr(info, data.encode("utf-8") if isinstance(data, str) else data)
 
@@ -261,7 +297,31 @@ def license_text(credit, *, request=None):
     )
 
 
-def readme(call, resources, *, base_url, exported_at):
+def _files_readme(rows):
+    """README lines naming every file of the call with its license and uploader."""
+    lines = []
+    for slug, name, license, display_name, username in rows:
+        lines.append(
+            f"- `{slug}/files/{name}` — {license} — "
+            + _("uploaded by %(name)s") % {"name": display_name or username}
+        )
+    if not lines:
+        return []
+    return [
+        "## " + _("Files"),
+        "",
+        _(
+            "Images, documents and data of the resources are in each resource's files/ folder, "
+            "older revisions in files/revisions/. Each is under the license named here; a "
+            "LICENSE file beside it says so when it differs from its resource's."
+        ),
+        "",
+        *lines,
+        "",
+    ]
+
+
+def readme(call, resources, *, base_url, exported_at, file_rows=()):
     allowed = ", ".join(
         f"{lic.name} ({lic.id})" for lic in call.allowed_license_objects()
     ) or pgettext("no license", "none")
@@ -298,7 +358,8 @@ def readme(call, resources, *, base_url, exported_at):
         "",
     ]
     lines += [f"- `{slug}/` — {title} ({license})" for slug, title, license in resources]
-    return "\n".join(lines) + "\n"
+    lines += ["", *_files_readme(file_rows)]
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 def _versions_with_text(resource):
@@ -346,6 +407,7 @@ def _resource_entries(archive, resource, *, request):
     )
     _write(archive, f"{folder}/LICENSE", license_text(credit, request=request), moment)
     _write(archive, f"{folder}/attribution.json", _json(credit.as_dict(request)), moment)
+    yield from _file_entries(archive, resource)
     reviews = (
         Review.objects.filter(version__resource=resource)
         .select_related("reviewer")
@@ -361,6 +423,54 @@ def _resource_entries(archive, resource, *, request):
     yield
 
 
+def _file_entries(archive, resource):
+    """The resource's files: the latest bytes at files/NAME, older ones in files/revisions/.
+
+    Read from the storage one file at a time; a LICENSE beside a file whose
+    license is not the resource's; files.json describes every revision.
+    """
+    described, moment = [], None
+    for revision in resource_files.every_revision(resource):
+        name = revision.file.name
+        latest = revision.pk == revision.file.latest_id
+        path = f"files/{name}" if latest else f"files/revisions/r{revision.number}-{name}"
+        try:
+            with default_storage.open(revision.storage_path, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue  # bytes lost from the storage: the rest of the export still goes out
+        _write(archive, f"{resource.slug}/{path}", data, revision.created_at, compress=False)
+        if latest and revision.license != resource.license:
+            info = licenses.get(revision.license)
+            text = f"{info.name}\n{info.url}\n" if info else ""
+            _write(
+                archive,
+                f"{resource.slug}/files/{name}.LICENSE",
+                text
+                + f"SPDX-License-Identifier: {revision.license}\n\n"
+                + _("Uploaded by %(name)s.") % {"name": revision.uploaded_by.name}
+                + "\n",
+                revision.created_at,
+            )
+        moment = max(moment or revision.created_at, revision.created_at)
+        described.append(
+            {
+                "name": name,
+                "path": path,
+                "revision": revision.number,
+                "content_type": revision.content_type,
+                "size": revision.size,
+                "sha256": revision.sha256,
+                "license": revision.license,
+                "uploaded_by": revision.uploaded_by.username,
+                "created_at": revision.created_at.isoformat(),
+            }
+        )
+        yield
+    if described:
+        _write(archive, f"{resource.slug}/files/files.json", _json(described), moment)
+
+
 def call_archive(call, *, request=None):
     """Yield the bytes of a zip of the whole call as they are written (see module docstring)."""
     exported_at = timezone.now()
@@ -369,10 +479,27 @@ def call_archive(call, *, request=None):
     resources = Resource.objects.filter(call=call).order_by("slug")
     with zipfile.ZipFile(pipe, mode="w", compression=zipfile.ZIP_DEFLATED) as archive:
         listing = resources.values_list("slug", "title", "license")
+        file_rows = (
+            ResourceFile.objects.filter(resource__call=call)
+            .order_by("resource__slug", "name")
+            .values_list(
+                "resource__slug",
+                "name",
+                "latest__license",
+                "latest__uploaded_by__display_name",
+                "latest__uploaded_by__username",
+            )
+        )
         _write(
             archive,
             "README.md",
-            readme(call, listing.iterator(), base_url=base_url, exported_at=exported_at),
+            readme(
+                call,
+                listing.iterator(),
+                base_url=base_url,
+                exported_at=exported_at,
+                file_rows=file_rows.iterator(),
+            ),
             exported_at,
         )
         yield pipe.drain()

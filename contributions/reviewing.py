@@ -26,13 +26,17 @@ The rules, decided here once:
   call closes); an archived call is a read-only record: ReadOnlyCall.
 """
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import (
+    Count,
+    Exists,
     ExpressionWrapper,
     F,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -40,7 +44,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from appel.loaders import visible_calls
-from appel.models import Call
+from appel.models import Call, Membership
 from resources import authorship
 from resources.models import Resource, ResourceVersion
 
@@ -252,6 +256,7 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
         resource.stable_version = version
         resource.save(update_fields=["stable_version"])
     notifying.review_recorded(review)
+    transaction.on_commit(lambda: forget_waiting(reviewer))
     return review
 
 
@@ -310,3 +315,93 @@ def reviews_of_versions_by(user, *, viewer, limit: int = 10) -> QuerySet[Review]
         .select_related("reviewer", "version__resource__call")
         .order_by("-created_at", "-pk")[:limit]
     )
+
+
+def waiting_for(user) -> list[dict]:
+    """What waits for `user`'s review: `[{slug, title, count}]` per call they review or steward.
+
+    Calls still running only (an archived call cannot be reviewed). One query.
+    """
+    if not user.is_authenticated:
+        return []
+    roles = (Membership.Role.STEWARD, Membership.Role.REVIEWER)
+    waiting = Q(resources__latest_version__isnull=False) & ~Q(
+        resources__latest_version__state=ResourceVersion.State.VALIDATED
+    )
+    rows = (
+        Call.objects.filter(
+            memberships__user=user,
+            memberships__role__in=roles,
+            status__in=(Call.Status.OPEN, Call.Status.CLOSED),
+        )
+        .annotate(count=Count("resources", filter=waiting))
+        .values("slug", "title", "count")
+        .order_by("title", "pk")
+    )
+    return list(rows)
+
+
+# The header asks on every page. A reviewer's count may lag this long behind
+# others' edits (their own review refreshes it at once); someone who reviews
+# nothing keeps their empty answer longer: role changes forget it
+# (appel/stewarding.py), and signing in computes it (apps.py).
+WAITING_SECONDS = 30
+NOTHING_SECONDS = 3600
+
+
+def waiting_for_cached(user, *, refresh=False) -> list[dict]:
+    """`waiting_for`, kept per person: most pages cost no query, a non-reviewer's none."""
+    key = Membership.waiting_cache_key(user.pk)
+    calls = None if refresh else cache.get(key)
+    if calls is None:
+        calls = waiting_for(user)
+        cache.set(key, calls, WAITING_SECONDS if calls else NOTHING_SECONDS)
+    return calls
+
+
+def forget_waiting(user) -> None:
+    cache.delete(Membership.waiting_cache_key(user.pk))
+
+
+def next_in_queue(*, call: Call, user, after: Resource) -> Resource | None:
+    """The next resource of the queue `user` can review, after they reviewed `after`.
+
+    Skips `after`, resources whose latest version `user` saved, and latest
+    versions they already reviewed; the longest waiting first, as the queue.
+    """
+    reviewed = Review.objects.filter(reviewer=user, version=OuterRef("latest_version"))
+    return (
+        review_queue(call)
+        .exclude(pk=after.pk)
+        .exclude(latest_version__author=user)
+        .exclude(Exists(reviewed))
+        .first()
+    )
+
+
+def change_request_before(version: ResourceVersion):
+    """The latest version before `version`, since its review base, on which changes were asked.
+
+    Returns (that version, its request-changes reviews) or (None, []): the
+    review page shows the request and the diff since it, so a reviewer sees
+    whether the follow-up answers it.
+    """
+    base = Coalesce(Subquery(_last_validated_before(version)), 0)
+    requested = (
+        ResourceVersion.objects.filter(
+            resource_id=version.resource_id,
+            number__lt=version.number,
+            state=ResourceVersion.State.CHANGES_REQUESTED,
+        )
+        .filter(number__gt=base)
+        .select_related("author")
+        .defer("html", "authorship")
+        .order_by("-number")
+        .first()
+    )
+    if requested is None:
+        return None, []
+    reviews = requested.reviews.filter(verdict=Review.Verdict.REQUEST_CHANGES).select_related(
+        "reviewer"
+    )
+    return requested, list(reviews)

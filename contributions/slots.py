@@ -6,6 +6,7 @@ appel/slots.py and resources/slots.py.
 
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
+from django.urls import reverse
 
 from appel.loaders import visible_calls
 from resources.models import Participation, Resource
@@ -59,6 +60,50 @@ def profile_reviews(*, request, profile_user):
         {"profile_user": profile_user, "reviews": reviews},
         request=request,
     )
+
+
+def _waiting(user):
+    """{"total", "calls", "url"} of what waits for `user`'s review, or None (cached per person)."""
+    if not user.is_authenticated:
+        return None
+    calls = reviewing.waiting_for_cached(user)
+    if not calls:
+        return None
+    if len(calls) == 1:
+        url = reverse("contributions:review-queue", args=[calls[0]["slug"]])
+    else:
+        url = reverse("appel:profile") + "#to-review"
+    return {"total": sum(c["count"] for c in calls), "calls": calls, "url": url}
+
+
+def header_to_review(*, request):
+    """ "To review (N)" for the call's reviewers and funders; nothing (and no query) for others."""
+    waiting = _waiting(request.user)
+    if waiting is None:
+        return ""
+    return render_to_string("contributions/header_to_review.html", {"waiting": waiting})
+
+
+def profile_to_review(*, request, profile_user):
+    """On one's own profile: each review queue one works in, with what waits there."""
+    if profile_user != request.user:
+        return ""
+    waiting = _waiting(request.user)
+    if waiting is None:
+        return ""
+    return render_to_string("contributions/profile_to_review.html", {"waiting": waiting})
+
+
+def call_retribution_link(*, request, call):
+    """The Retribution link, only where it would not refuse: funders, everyone once published."""
+    if not attribution.may_see_retribution(call, request.user):
+        return ""
+    return render_to_string("contributions/call_retribution_link.html", {"call": call})
+
+
+def account_data(*, request):
+    """Download one's data, delete one's account."""
+    return render_to_string("contributions/profile_data.html", request=request)
 
 
 # The people around a commun
@@ -128,8 +173,13 @@ def profile_people(*, request, profile_user):
     return render_to_string("contributions/profile_people.html", ctx, request=request)
 
 
+def header_bell(*, request):
+    """The bell and its unread count: read with the user (`User.unread_notifications`), no query."""
+    return render_to_string("contributions/header_bell.html", request=request)
+
+
 def connect():
-    from appel.slots import CALL_PAGE, PROFILE
+    from appel.slots import ACCOUNT, CALL_LINKS, CALL_PAGE, HEADER, PROFILE
     from resources.slots import (
         RESOURCE_PANEL,
         RESOURCE_READER,
@@ -144,6 +194,11 @@ def connect():
     VERSION_REVIEWS.provide(version_reviews)
     VERSION_REVIEW_DATA.provide(version_review_data)
     VERSION_ASIDE.provide(discuss_passage)
-    CALL_PAGE.provide(call_watch)
+    PROFILE.provide(profile_to_review)
     PROFILE.provide(profile_reviews)
     PROFILE.provide(profile_people)
+    HEADER.provide(header_bell)
+    HEADER.provide(header_to_review)
+    CALL_LINKS.provide(call_retribution_link)
+    CALL_PAGE.provide(call_watch)
+    ACCOUNT.provide(account_data)

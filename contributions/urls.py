@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import credits, people, review
+from .views import account, credits, people, review
 
 app_name = "contributions"
 
@@ -25,6 +25,9 @@ urlpatterns = [
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
     path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
     path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
+    # A person's own data
+    path("accounts/profile/data.json", account.account_data, name="account-data"),
+    path("accounts/delete/", account.account_delete, name="account-delete"),
 ]
 
 

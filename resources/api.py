@@ -20,20 +20,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
 from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
+from appel.parsers import JSONParser
 
-from . import editing, loaders, reading, search, slots, teams
-from .models import Participation, Resource, ResourceVersion
+from . import editing, files, links, loaders, reading, search, slots, teams
+from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
 
 
 class VersionSummarySerializer(serializers.ModelSerializer):
     author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # A restore's note ("Restored version 2") in the language the client asks for.
+    comment = serializers.CharField(source="display_comment", read_only=True)
 
     class Meta:
         model = ResourceVersion
@@ -96,6 +100,11 @@ class DerivedFromSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
 
 
+class BacklinkSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
 class ResourceSerializer(serializers.ModelSerializer):
     call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     challenge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -106,6 +115,10 @@ class ResourceSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
     participants_count = serializers.IntegerField(read_only=True, default=0)
+    backlinks = serializers.SerializerMethodField(
+        help_text="Resources of the call whose text links to this one with [[slug]]."
+    )
+    files_count = serializers.SerializerMethodField()
 
     class Meta:
         model = Resource
@@ -123,8 +136,22 @@ class ResourceSerializer(serializers.ModelSerializer):
             "updated_at",
             "url",
             "participants_count",
+            "backlinks",
+            "files_count",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(BacklinkSerializer(many=True))
+    def get_backlinks(self, resource):
+        if not hasattr(resource, "backlinks"):
+            links.attach_counts([resource])
+        return BacklinkSerializer(resource.backlinks, many=True).data
+
+    @extend_schema_field(OpenApiTypes.INT)
+    def get_files_count(self, resource):
+        if not hasattr(resource, "files_count"):
+            links.attach_counts([resource])
+        return resource.files_count
 
     @extend_schema_field(LicenseSerializer)
     def get_license(self, resource):
@@ -267,10 +294,11 @@ class WriteMixin:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
                 length = 0
-            if length > settings.DATA_UPLOAD_MAX_MEMORY_SIZE:
+            limit = getattr(self, "max_body_bytes", settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+            if length > limit:
                 raise PayloadTooLarge(
                     _("The request body is %(size)s bytes; the limit is %(limit)s bytes.")
-                    % {"size": length, "limit": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+                    % {"size": length, "limit": limit}
                 )
 
     def validated(self, serializer_class):
@@ -330,6 +358,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         page = self.paginate_queryset(queryset)
         for resource in page:
             resource.call = call
+        links.attach_counts(page)
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     @extend_schema(request=ResourceCreateSerializer, responses={201: ResourceSerializer})
@@ -375,7 +404,135 @@ class ResourceDetail(generics.GenericAPIView):
 
     def get(self, request, **url):
         resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        links.attach_counts([resource])
         return Response(self.get_serializer(resource).data)
+
+
+class FileRevisionSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="file.name")
+    url = serializers.SerializerMethodField(help_text="Serves this revision's bytes.")
+    uploaded_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    revision = serializers.IntegerField(source="number")
+
+    class Meta:
+        model = FileRevision
+        fields = [
+            "name",
+            "url",
+            "size",
+            "content_type",
+            "sha256",
+            "license",
+            "uploaded_by",
+            "created_at",
+            "revision",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(OpenApiTypes.URI)
+    def get_url(self, revision):
+        file = revision.file
+        url = reverse(
+            "resources:file-download", args=[file.resource.call.slug, file.resource.slug, file.name]
+        )
+        if revision.pk != file.latest_id:
+            url += f"?revision={revision.number}"
+        request = self.context.get("request")
+        return request.build_absolute_uri(url) if request else url
+
+
+class FileDetailSerializer(FileRevisionSerializer):
+    revisions = serializers.SerializerMethodField(help_text="Every revision, newest first.")
+
+    class Meta(FileRevisionSerializer.Meta):
+        fields = [*FileRevisionSerializer.Meta.fields, "revisions"]
+        read_only_fields = fields
+
+    @extend_schema_field(FileRevisionSerializer(many=True))
+    def get_revisions(self, revision):
+        found = list(files.revisions_of(revision.file))
+        for other in found:
+            other.file = revision.file
+        return FileRevisionSerializer(found, many=True, context=self.context).data
+
+
+class FileUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(allow_empty_file=True)
+    name = TextField(max_length=200, required=False, allow_blank=True)
+    license = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
+
+
+def _latest(file):
+    revision = file.latest
+    revision.file = file
+    return revision
+
+
+class FileList(WriteMixin, generics.GenericAPIView):
+    """A resource's files, by name; a multipart POST uploads one (or a new revision of one)."""
+
+    serializer_class = FileRevisionSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    # Multipart for the file; JSON still parsed (depth-limited) so that it gets a clear 400.
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    throttle_scope = "upload"
+    # The body is a file: its own limit (settings.FILE_MAX_BYTES) plus room for the form.
+    max_body_bytes = property(lambda self: settings.FILE_MAX_BYTES + 100_000)
+
+    @extend_schema(operation_id="calls_resources_files_list")
+    def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        page = self.paginate_queryset(files.files_of(resource))
+        for file in page:
+            file.resource = resource
+        return self.get_paginated_response(
+            self.get_serializer([_latest(file) for file in page], many=True).data
+        )
+
+    @extend_schema(request=FileUploadSerializer, responses={201: FileDetailSerializer})
+    def post(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        _ensure_open(resource.call)
+        data = self.validated(FileUploadSerializer)
+        try:
+            with _domain_errors():
+                revision = files.upload_file(
+                    resource=resource,
+                    uploader=request.user,
+                    upload=data["file"],
+                    name=data.get("name") or None,
+                    license=data.get("license") or None,
+                )
+        except files.FileRefused as error:
+            raise ValidationError({"file": [str(error)]}) from None
+        except (files.FileTooLarge, files.QuotaExceeded) as error:
+            raise PayloadTooLarge(str(error)) from None
+        file = files.get_file(resource, revision.file.name)
+        location = request.build_absolute_uri(
+            reverse("api:file-detail", args=[resource.call.slug, resource.slug, file.name])
+        )
+        data = FileDetailSerializer(_latest(file), context={"request": request}).data
+        return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
+
+
+class FileDetail(generics.GenericAPIView):
+    """One file's metadata with its revisions; `?download=1` answers its bytes instead."""
+
+    serializer_class = FileDetailSerializer
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("download", str, description="1: the bytes, not the metadata."),
+            OpenApiParameter("revision", int, description="With download: an older revision."),
+        ]
+    )
+    def get(self, request, name, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        file = files.get_file(resource, name)
+        if request.query_params.get("download") in {"1", "true", "yes"}:
+            revision = files.get_revision(file, request.query_params.get("revision"))
+            return files.serve(request, revision)
+        return Response(self.get_serializer(_latest(file)).data)
 
 
 class VersionList(WriteMixin, generics.GenericAPIView):
@@ -543,6 +700,7 @@ class Search(generics.GenericAPIView):
         context = self.get_serializer_context()
         calls = SearchCallSerializer(results.calls, many=True).data
         challenges = SearchChallengeSerializer(results.challenges, many=True).data
+        links.attach_counts(results.resources)
         resources = ResourceSerializer(results.resources, many=True, context=context).data
         flat = [
             *({"type": "call", **item} for item in calls),
@@ -622,6 +780,8 @@ urlpatterns = [
     ),
     path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
     path(f"{_RESOURCE}/participants", Participants.as_view(), name="resource-participants"),
+    path(f"{_RESOURCE}/files", FileList.as_view(), name="file-list"),
+    path(f"{_RESOURCE}/files/<str:name>", FileDetail.as_view(), name="file-detail"),
     path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),
     path("search", Search.as_view(), name="search"),
 ]

@@ -19,10 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appel import audit, licenses
-from appel.markup import render_markdown
 from appel.models import Call, Challenge, unique_slug
 
-from . import authorship, search, signals
+from . import authorship, links, search, signals
 from .diff import three_way_merge
 from .models import Participation, Resource, ResourceVersion
 
@@ -77,6 +76,19 @@ MAX_COMMENT_CHARS = 500
 RESERVED_SLUGS = frozenset({"new"})
 
 
+# The lines that frame each side of a clashing passage in a conflict's
+# merged draft (resources/conflicts.py), as git writes them.
+START, MIDDLE, END = "<<<<<<<", "=======", ">>>>>>>"
+
+
+def has_conflict_markers(text):
+    """A merged draft whose clashes are not all settled still holds a start and an end line."""
+    lines = text.splitlines()
+    return any(line.startswith(START) for line in lines) and any(
+        line.startswith(END) for line in lines
+    )
+
+
 def normalize(text):
     """Browsers send CRLF from textareas; store one kind of line end only."""
     return text.replace("\r\n", "\n").replace("\r", "\n")
@@ -104,6 +116,14 @@ def _check_text(*, content, title):
     errors = {}
     if "\x00" in content:
         errors["content"] = [_("The text contains a NUL character, which cannot be stored.")]
+    elif has_conflict_markers(content):
+        errors["content"] = [
+            _(
+                "The text still holds passages marked “%(start)s” … “%(end)s”: for each, keep "
+                "the side you want (or both, rewritten), delete the marker lines, then save."
+            )
+            % {"start": START, "end": END}
+        ]
     if not title.strip():
         errors["title"] = [_("A title is required.")]
     elif "\x00" in title:
@@ -180,7 +200,7 @@ def _save_version(
             size=size,
             delta=size - (parent.size if parent else 0),
             content_hash=hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
-            html=render_markdown(content),
+            html=links.render(resource, content),
             authorship=word_authors,
             merged=merged,
             restored_from=restored_from,
@@ -188,6 +208,7 @@ def _save_version(
     version = ResourceVersion.objects.get(resource=resource, number=number)
     resource.latest_version = version
     resource.save(update_fields=["latest_version"])
+    links.record(resource, content)
     signals.send_on_commit(
         signals.version_saved, resource_id=resource.pk, version_id=version.pk, actor_id=author.pk
     )
@@ -273,6 +294,9 @@ def create_resource(
         raise ValidationError(
             {"slug": [_("A resource of this call already uses this slug.")]}
         ) from error
+    # Texts that linked to it "to be written" now link to it.
+    links.rerender_linking_to(call=call, slug=resource.slug)
+    return version
 
 
 def _lock(resource):
@@ -335,6 +359,7 @@ def edit_resource(
         return EditResult(version=latest, created=False)
 
     word_authors = authorship.derive(resource.content, latest.authorship, content, author.pk)
+    renamed = title != resource.title
     resource.content, resource.title = content, title
     version = _save_version(
         resource=resource,
@@ -344,6 +369,8 @@ def edit_resource(
         word_authors=word_authors,
         merged=merged,
     )
+    if renamed:  # links to it show its title
+        links.rerender_linking_to(call=resource.call, slug=resource.slug)
     return EditResult(version=version, created=True, merged=merged)
 
 
@@ -361,16 +388,19 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
     content = old.content
     if content == resource.content and old.title == resource.title:
         return EditResult(version=latest, created=False)
+    renamed = old.title != resource.title
     resource.content, resource.title = content, old.title
     version = _save_version(
         resource=resource,
         author=author,
-        # Stored data, not interface text: the same words whatever the editor's language.
-        comment=f"Restored version {number}",
+        # No words: `restored_from` is the note, rendered in each reader's language.
+        comment="",
         parent=latest,
         word_authors=old.authorship,
         restored_from=number,
     )
+    if renamed:
+        links.rerender_linking_to(call=resource.call, slug=resource.slug)
     audit.record(
         call=resource.call,
         actor=author,

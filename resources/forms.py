@@ -75,3 +75,33 @@ class ResourceEditForm(_TextFields):
             "min_value": _("The version you started from is not valid: open the editor again."),
         },
     )
+
+
+class FileUploadForm(forms.Form):
+    """A file for the resource; resources/files.py checks its type, content, name and license."""
+
+    file = forms.FileField(
+        label=_("File"),
+        required=False,  # the edit form carries it: saving the text alone needs none
+        allow_empty_file=True,  # files.py says why an empty file is refused
+        help_text=_(
+            "Images (PNG, JPEG, WebP, GIF), documents (PDF, ODT, ODS, ODP, DOCX, XLSX, PPTX) "
+            "and data (CSV, JSON, GeoJSON, ZIP). The same name again adds a new revision."
+        ),
+    )
+    name = forms.CharField(
+        label=_("Name in the text"),
+        required=False,
+        max_length=200,
+        help_text=_("Left empty, the file's own name. The text shows it with files/NAME."),
+    )
+    license = forms.ChoiceField(label=_("License of the file"), required=False)
+
+    prefix = "upload"
+
+    def __init__(self, *args, resource, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["license"].choices = [
+            (lic.id, f"{lic.name} ({lic.id})") for lic in resource.call.allowed_license_objects()
+        ]
+        self.fields["license"].initial = resource.license

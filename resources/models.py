@@ -171,6 +171,26 @@ class ResourceVersion(models.Model):
             args=[self.resource.call.slug, self.resource.slug, self.number],
         )
 
+    @property
+    def system_note(self):
+        """What the system says of this version, in the reader's language.
+
+        Stored as codes (`restored_from`, `merged`), never as words, so that a
+        French reader never meets "Restored version 2".
+        """
+        if self.restored_from:
+            return _("Restored version %(n)s") % {"n": self.restored_from}
+        if self.merged:
+            return _("Merged with changes saved meanwhile")
+        return ""
+
+    @property
+    def display_comment(self):
+        """The editor's summary; for a restore without one, the system's note."""
+        if self.comment or not self.restored_from:
+            return self.comment
+        return self.system_note
+
     @cached_property
     def content(self):
         """The Markdown of this version, read from its reversion snapshot (one query)."""
@@ -206,3 +226,101 @@ class Participation(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.role}) @ {self.resource}"
+
+
+class ResourceFile(models.Model):
+    """A named file of a resource (an image, a document, a data set); its bytes are revisions.
+
+    The name is what the text points to (`files/NAME`): uploading under the
+    same name again adds a revision and keeps the older ones downloadable.
+    """
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="files")
+    name = models.CharField(_("name"), max_length=120)
+    created_at = models.DateTimeField(default=timezone.now)
+    # Kept by resources/files.py with every upload, so that a list reads one join.
+    latest = models.ForeignKey(
+        "FileRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "name"], name="file_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def extension(self):
+        return self.name.rpartition(".")[2] if "." in self.name else ""
+
+
+class FileRevision(models.Model):
+    """One upload of a file: who, when, under which license, and which bytes.
+
+    The bytes are stored once per SHA-256 (`storage_path`), whoever uploads
+    them and however often: revisions only point to them.
+    """
+
+    file = models.ForeignKey(ResourceFile, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64, db_index=True)
+    size = models.PositiveBigIntegerField()
+    content_type = models.CharField(max_length=120)
+    license = models.CharField(_("license"), max_length=40)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Images only: their size in pixels, and whether a thumbnail was stored.
+    width = models.PositiveIntegerField(null=True, blank=True)
+    height = models.PositiveIntegerField(null=True, blank=True)
+    has_thumbnail = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["file", "number"], name="file_revision_unique")
+        ]
+        indexes = [models.Index(fields=["uploaded_by", "-created_at"], name="file_uploader")]
+
+    def __str__(self):
+        return f"{self.file} r{self.number}"
+
+    @property
+    def storage_path(self):
+        return f"files/{self.sha256[:2]}/{self.sha256}"
+
+    @property
+    def thumbnail_path(self):
+        return f"thumbnails/{self.sha256[:2]}/{self.sha256}.webp"
+
+    @property
+    def is_image(self):
+        return self.content_type in IMAGE_TYPES
+
+
+# Served inline (shown in pages); anything else is served as an attachment.
+IMAGE_TYPES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+class ResourceLink(models.Model):
+    """`[[slug]]` in the latest text of `source`: kept at each save, read for backlinks.
+
+    Targets are slugs, not rows: a link to a resource not written yet is kept
+    too, so that creating it finds who was waiting for it.
+    """
+
+    source = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="links")
+    target_slug = models.SlugField(max_length=80)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target_slug"], name="link_unique")
+        ]
+        indexes = [models.Index(fields=["target_slug"], name="link_target")]
+
+    def __str__(self):
+        return f"{self.source_id} -> {self.target_slug}"

@@ -14,10 +14,11 @@ says what that is, and it renews the cache itself:
 - a stamp per resource, replaced when its team or its discussion changes
   (`renew_resource`): the team list and the open threads are in the parts;
 - a generation, replaced whenever a name the parts show changes outside
-  the resource: a user's display name, a call, a défi (the receivers that
-  `connect()` sets up, called from `resources.apps`), and when stored HTML
-  is rewritten in bulk (the `html_rewritten` signal, sent by
-  `rerender_markdown`).
+  the resource: a user's display name, a call, a défi, a file uploaded,
+  a link between resources added or removed (the receivers that `connect()`
+  sets up, called from `resources.apps`), and when stored HTML is
+  rewritten in bulk (the `html_rewritten` signal, sent by
+  `rerender_markdown` and `links.rerender_linking_to`).
 
 Besides `renew_resource`, nothing renews by hand, and a stale text cannot be served: a new
 version is a new key. Entries live `TIMEOUT` seconds at most, which also
@@ -29,6 +30,7 @@ import time
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from django.http import Http404
@@ -38,7 +40,7 @@ from django.utils.translation import gettext as _
 from appel.loaders import visible_calls
 from appel.models import Call, Challenge
 
-from .models import Resource
+from .models import FileRevision, Resource, ResourceLink
 
 TIMEOUT = 60
 GENERATION_KEY = "resource-page:generation"
@@ -120,9 +122,18 @@ def _names_changed(sender, update_fields=None, **kwargs):
     _renew()
 
 
+def _files_or_links_changed(sender, **kwargs):
+    """A file was uploaded or a [[link]] came or went: renewed once it is committed."""
+    transaction.on_commit(_renew)
+
+
 def connect():
     """Connects the receivers that keep the cached parts fresh (once, from `resources.apps`)."""
     for model in (get_user_model(), Call, Challenge):
         post_save.connect(_names_changed, sender=model, dispatch_uid=f"page-names-{model}")
         post_delete.connect(_names_changed, sender=model, dispatch_uid=f"page-del-{model}")
+    # The page lists the resource's files and the resources linking to it.
+    for model in (FileRevision, ResourceLink):
+        post_save.connect(_files_or_links_changed, sender=model, dispatch_uid=f"page-{model}")
+    post_delete.connect(_files_or_links_changed, sender=ResourceLink, dispatch_uid="page-unlink")
     html_rewritten.connect(_renew, dispatch_uid="page-html-rewritten")

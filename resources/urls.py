@@ -22,6 +22,10 @@ urlpatterns = [
     path(f"{_RESOURCE}/diff/", views.resource_diff, name="resource-diff"),
     path(f"{_RESOURCE}/team/", views.resource_team, name="resource-team"),
     path(f"{_RESOURCE}/join/", views.resource_join, name="resource-join"),
+    # `files/NAME` in a text, relative to the resource's page, is the file's address.
+    path(f"{_RESOURCE}/files/", views.file_list, name="file-list"),
+    path(f"{_RESOURCE}/files/<str:name>", views.file_download, name="file-download"),
+    path(f"{_RESOURCE}/files/<str:name>/thumbnail", views.file_thumbnail, name="file-thumbnail"),
     path("calls/<slug:call_slug>/changes/", views.call_changes, name="call-changes"),
     path("preview/", views.markdown_preview, name="markdown-preview"),
     path("search/", views.search_page, name="search"),

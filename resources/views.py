@@ -12,20 +12,32 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from appel.loaders import get_call
 from appel.markup import render_markdown
 from appel.models import Call
-from appel.ratelimit import limit_posts, limit_requests
+from appel.ratelimit import (
+    RateLimited,
+    hit,
+    identity,
+    limit_posts,
+    limit_requests,
+    too_many_requests,
+)
 
-from . import editing, loaders, pagecache, reading, search, teams
-from .diff import word_diff
-from .forms import ResourceCreateForm, ResourceEditForm
+from . import conflicts, editing, files, links, loaders, pagecache, reading, search, teams
+from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
 from .models import Participation
 
 LIST_PAGE_SIZE = 50
@@ -47,12 +59,21 @@ def _read_only(request, call):
 PREVIEW_RENDER_SECONDS = 2
 
 
-def _preview(request):
-    """The posted text rendered as it would be saved; None when it is over the size limit."""
+def _preview(request, *, call=None, resource_slug=None):
+    """The posted text rendered as it would be saved; None when it is over the size limit.
+
+    In a call, `files/NAME` and `[[slug]]` resolve as they will once saved.
+    """
     content = editing.normalize(request.POST.get("content", ""))
     if len(content.encode("utf-8", "surrogatepass")) > settings.MAX_CONTENT_BYTES:
         return None
-    return render_markdown(content, seconds=PREVIEW_RENDER_SECONDS)
+    links_of_call = None
+    if call is not None:
+        slug = resource_slug or request.POST.get("slug") or "new"
+        if not slug_re.fullmatch(slug):
+            slug = "new"
+        links_of_call = links.CallLinks(call, slug, content)
+    return render_markdown(content, links=links_of_call, seconds=PREVIEW_RENDER_SECONDS)
 
 
 @require_GET
@@ -90,13 +111,13 @@ def resource_create(request, call_slug):
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
-    form = ResourceCreateForm(
-        request.POST or None, call=call, initial={"challenge": request.GET.get("challenge")}
-    )
+    # A "to be written" link ([[slug]] in another text) comes with the title and slug to use.
+    initial = {key: request.GET.get(key) for key in ("challenge", "title", "slug")}
+    form = ResourceCreateForm(request.POST or None, call=call, initial=initial)
     preview, previewing = None, request.method == "POST" and "preview" in request.POST
     if previewing:
         form = ResourceCreateForm(call=call, initial=request.POST.dict())
-        preview = _preview(request)
+        preview = _preview(request, call=call)
     elif form.is_valid():
         data = form.cleaned_data
         try:
@@ -159,6 +180,8 @@ def _resource_page_parts(request, call_slug, resource_slug):
     ctx = {
         "resource": resource,
         "call": resource.call,
+        "files": list(files.files_of(resource)),
+        "backlinks": list(links.backlinks(resource)),
         "version": resource.displayed_version,
         "latest": latest,
         "stable": stable,
@@ -173,17 +196,28 @@ def _resource_page_parts(request, call_slug, resource_slug):
     }
 
 
-def _conflict_page(request, resource, conflict, comment):
-    """The editor's own text kept, the newer one shown beside it, and how they differ.
+def _conflict_page(request, resource, conflict, *, comment, base_version):
+    """Three ways on from a conflict: keep my text, take theirs, or edit a merged draft.
 
-    The form now starts from the latest version, so saving the merged text
-    is accepted as a normal edit.
+    The editor's text is kept in every one of them (in the resolution forms,
+    in the draft, and as sent); the draft starts from the latest version, so
+    saving it is accepted as a normal edit once its clashes are settled.
     """
     latest = conflict.latest
+    base = loaders.get_version(resource, base_version)
+    reading.load_contents([base, latest])
+    text, clashes = conflicts.draft(
+        base.content,
+        latest.content,
+        conflict.content,
+        theirs_label=_("version %(n)s by %(name)s")
+        % {"n": latest.number, "name": latest.author.name},
+        mine_label=_("your text"),
+    )
     form = ResourceEditForm(
         initial={
             "title": conflict.title,
-            "content": conflict.content,
+            "content": text,
             "comment": comment,
             "base_version": latest.number,
         }
@@ -194,9 +228,50 @@ def _conflict_page(request, resource, conflict, comment):
         "form": form,
         "conflict": conflict,
         "latest": latest,
-        "changes": word_diff(latest.content, conflict.content),
+        "base_number": base_version,
+        "clashes": clashes,
+        "mine": conflict.content,
+        "comment": comment,
+        "markers": (editing.START, editing.MIDDLE, editing.END),
     }
     return render(request, "resources/resource_edit.html", ctx, status=409)
+
+
+def _resolve(request, resource):
+    """ "Keep my text" or "Take theirs", posted from the conflict page."""
+    data = request.POST
+    ctx = {"resource": resource, "call": resource.call}
+    try:
+        base_version, latest_version = (
+            int(data.get("base_version")),
+            int(data.get("latest_version")),
+        )
+    except (TypeError, ValueError):
+        base_version = latest_version = None
+    try:
+        if base_version is None:
+            raise ValidationError(_("The versions of this conflict are not valid: edit again."))
+        result = conflicts.resolve_conflict(
+            resource=resource,
+            author=request.user,
+            content=data.get("content", ""),
+            title=data.get("title"),
+            comment=data.get("comment", ""),
+            base_version=base_version,
+            latest_version=latest_version,
+            side=data.get("resolution"),
+        )
+    except editing.EditConflict as conflict:
+        return _conflict_page(
+            request, resource, conflict, comment=data.get("comment", ""), base_version=base_version
+        )
+    except (editing.CallNotOpen, editing.ContentTooLarge, ValidationError) as error:
+        # Nothing typed is lost: the text as sent comes back in the editor.
+        form = ResourceEditForm({**data.dict(), "base_version": latest_version or ""})
+        form.is_valid()
+        form.add_error(None, error.messages if isinstance(error, ValidationError) else str(error))
+        return render(request, "resources/resource_edit.html", {**ctx, "form": form}, status=400)
+    return _after_edit(request, resource, result)
 
 
 @require_http_methods(["GET", "POST"])
@@ -204,11 +279,27 @@ def _conflict_page(request, resource, conflict, comment):
 @limit_posts("edit")
 def resource_edit(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug, with_content=True)
-    if not resource.call.is_open:
+    if not resource.call.is_open and request.method == "GET":
         _read_only(request, resource.call)
         return redirect(resource)
+    # A POST goes on even to a call closed meanwhile: editing refuses it, and
+    # the page gives the text back with the reason.
     latest = resource.latest_version
+    if request.POST.get("resolution") in (conflicts.MINE, conflicts.THEIRS):
+        return _resolve(request, resource)
     preview, previewing = None, "preview" in request.POST
+    uploading = "upload" in request.POST
+    upload_form = FileUploadForm(request.POST or None, request.FILES or None, resource=resource)
+    if request.method == "POST" and request.FILES:
+        # A file sent with the text is uploaded first; if it is refused, the text waits.
+        try:
+            hit("upload", identity(request))
+        except RateLimited as error:
+            return too_many_requests(request, error)
+        if _upload(request, resource, upload_form) is None:
+            uploading = True
+    elif uploading:
+        upload_form.add_error("file", _("Choose a file to upload."))
     if request.method == "GET":
         form = ResourceEditForm(
             initial={
@@ -217,9 +308,10 @@ def resource_edit(request, call_slug, resource_slug):
                 "base_version": latest.number,
             }
         )
-    elif previewing:
+    elif previewing or uploading:
         form = ResourceEditForm(initial=request.POST.dict())
-        preview = _preview(request)
+        if previewing:
+            preview = _preview(request, call=resource.call, resource_slug=resource.slug)
     else:
         form = ResourceEditForm(request.POST)
         if form.is_valid():
@@ -234,10 +326,16 @@ def resource_edit(request, call_slug, resource_slug):
                     comment=data["comment"],
                 )
             except editing.EditConflict as conflict:
-                return _conflict_page(request, resource, conflict, data["comment"])
-            except editing.CallNotOpen:
-                _read_only(request, resource.call)
-                return redirect(resource)
+                return _conflict_page(
+                    request,
+                    resource,
+                    conflict,
+                    comment=data["comment"],
+                    base_version=data["base_version"],
+                )
+            except editing.CallNotOpen as error:
+                # Closed while they typed: the text stays in the form, with why.
+                form.add_error(None, str(error))
             except editing.ContentTooLarge as error:
                 form.add_error("content", str(error))
             except ValidationError as error:
@@ -248,10 +346,54 @@ def resource_edit(request, call_slug, resource_slug):
         "resource": resource,
         "call": resource.call,
         "form": form,
+        "upload_form": upload_form if uploading else FileUploadForm(resource=resource),
+        "files": list(files.files_of(resource)),
+        # Text typed but not saved yet (an upload or a preview came back): warn before leaving.
+        "dirty": request.method == "POST",
         "preview": preview,
         "preview_failed": previewing and preview is None,
     }
-    return render(request, "resources/resource_edit.html", ctx)
+    status = 400 if upload_form.errors else 200
+    return render(request, "resources/resource_edit.html", ctx, status=status)
+
+
+def _upload(request, resource, form):
+    """Upload the form's file through resources/files.py; the revision, or None with form errors."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    if not data["file"]:
+        form.add_error("file", _("Choose a file to upload."))
+        return None
+    try:
+        revision = files.upload_file(
+            resource=resource,
+            uploader=request.user,
+            upload=data["file"],
+            name=data["name"] or None,
+            license=data["license"] or None,
+        )
+    except (files.FileRefused, files.FileTooLarge, files.QuotaExceeded) as error:
+        form.add_error("file", str(error))
+        return None
+    except editing.CallNotOpen as error:
+        form.add_error(None, str(error))
+        return None
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    messages.success(
+        request,
+        _("File “%(name)s” uploaded (revision %(n)s). Show it in the text with %(snippet)s.")
+        % {
+            "name": revision.file.name,
+            "n": revision.number,
+            "snippet": f"![…](files/{revision.file.name})"
+            if revision.is_image
+            else f"[…](files/{revision.file.name})",
+        },
+    )
+    return revision
 
 
 def _after_edit(request, resource, result):
@@ -284,6 +426,8 @@ def resource_history(request, call_slug, resource_slug):
         "resource": resource,
         "call": resource.call,
         "page": page,
+        # Beside the text's versions: the latest files uploaded, newest first.
+        "uploads": list(files.uploads_of(resource)),
         # Preselected for comparison: the newest version of the page and its parent.
         "default_from": page[0].number - 1 if page else None,
         "can_restore": request.user.is_authenticated and resource.call.is_open,
@@ -334,6 +478,7 @@ def resource_diff(request, call_slug, resource_slug):
         # What was typed, shown back in the form next to the error.
         "raw_from": request.GET.get("from", ""),
         "raw_to": request.GET.get("to", ""),
+        "side_by_side": request.GET.get("view") == "side",
     }
     if errors:
         return render(request, "resources/resource_diff.html", ctx, status=400)
@@ -378,8 +523,16 @@ def markdown_preview(request):
     fragment the editor script puts in place.
     """
     if not request.user.is_authenticated:
-        raise PermissionDenied
-    html = _preview(request)
+        raise PermissionDenied(_("Log in to preview a text."))
+    call = resource_slug = None
+    call_slug, slug = request.POST.get("call", ""), request.POST.get("resource", "")
+    if slug_re.fullmatch(call_slug):
+        if slug_re.fullmatch(slug):
+            resource = loaders.get_resource(request.user, call_slug, slug)
+            call, resource_slug = resource.call, resource.slug
+        else:
+            call = get_call(request.user, call_slug)
+    html = _preview(request, call=call, resource_slug=resource_slug)
     if html is None:
         return HttpResponse(
             _("The text is over the size limit: no preview."),
@@ -453,3 +606,40 @@ def resource_join(request, call_slug, resource_slug):
     except teams.LastLead as error:
         messages.error(request, str(error))
     return redirect(resource)
+
+
+def file_list(request, call_slug, resource_slug):
+    """Every file of a resource with all its revisions, licenses and uploaders."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    found = list(files.files_of(resource))
+    revisions = {}
+    for revision in files.revisions_in(found):
+        revisions.setdefault(revision.file_id, []).append(revision)
+    for file in found:
+        file.resource = resource
+        file.all_revisions = revisions.get(file.pk, [])
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "files": found,
+        "can_upload": resource.call.is_open,
+    }
+    return render(request, "resources/file_list.html", ctx)
+
+
+@require_safe
+def file_download(request, call_slug, resource_slug, name):
+    """The bytes of a file (`?revision=N` for an older one), with the headers of files.serve."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    file = files.get_file(resource, name)
+    return files.serve(request, files.get_revision(file, request.GET.get("revision")))
+
+
+@require_safe
+def file_thumbnail(request, call_slug, resource_slug, name):
+    """A small WebP of an image, made once at upload."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    revision = files.get_revision(files.get_file(resource, name), request.GET.get("revision"))
+    if not revision.has_thumbnail:
+        raise Http404(_("This file has no thumbnail: it is not an image."))
+    return files.serve(request, revision, thumbnail=True)

@@ -8,8 +8,9 @@ from reversion.models import Revision, Version
 
 from appel import stewarding
 from appel.models import AuditEntry, Call, Challenge, Membership, User
-from resources import editing
-from resources.models import Resource, ResourceVersion
+from resources import editing, files
+from resources.models import FileRevision, Resource, ResourceLink, ResourceVersion
+from tests.resources.samples import image_bytes, upload
 
 
 def _snapshot(call_slug):
@@ -43,6 +44,24 @@ def _snapshot(call_slug):
             )
             for v in versions
         ],
+        "files": list(
+            FileRevision.objects.filter(file__resource__call=call)
+            .order_by("pk")
+            .values_list(
+                "file__resource__slug",
+                "file__name",
+                "number",
+                "sha256",
+                "uploaded_by__username",
+                "license",
+                "file__latest__number",
+            )
+        ),
+        "links": list(
+            ResourceLink.objects.filter(source__call=call).values_list(
+                "source__slug", "target_slug"
+            )
+        ),
     }
 
 
@@ -59,7 +78,11 @@ def history(call, bob, charlie):
         resource=resource, author=bob, content="Un, quatre.\n\nDeux.\n", base_version=1
     )
     editing.restore_version(resource=resource, author=charlie, number=1)
-    editing.create_resource(call=call, author=charlie, title="Guide", content="# Guide\n")
+    editing.create_resource(
+        call=call, author=charlie, title="Guide", content="# Guide\n\n[[carte-des-puits]]\n"
+    )
+    for data in (image_bytes(), image_bytes(color=(0, 0, 0))):
+        files.upload_file(resource=resource, uploader=charlie, upload=upload("p.png", data))
     stewarding.set_member(call=call, user=charlie, role="reviewer", actor=call.created_by)
     return call
 
@@ -73,6 +96,7 @@ def test_it_round_trips_a_call_into_an_empty_database(history, tmp_path):
         "version_restored",
         "member_added",
     ]
+    assert len(before["files"]) == 2 and before["links"] == [("guide", "carte-des-puits")]
     path = tmp_path / "eau.json"
     call_command("export_call", "eau", str(path))
     assert json.loads(path.read_text())  # a plain JSON document

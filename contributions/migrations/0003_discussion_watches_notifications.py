@@ -9,9 +9,9 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appel', '0006_notification_preferences'),
+        ('appel', '0011_notification_preferences'),
         ('contributions', '0002_retribution'),
-        ('resources', '0006_participation'),
+        ('resources', '0008_participation'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -90,6 +90,33 @@ def _record(request, version, form):
     return None
 
 
+def _next_for(request, version):
+    """The next resource of the queue for this reviewer (a query for reviewers only)."""
+    call = version.resource.call
+    if not call.can_review(request.user):
+        return None
+    return reviewing.next_in_queue(call=call, user=request.user, after=version.resource)
+
+
+def _next_in_queue(request, version):
+    """After a review, on to the next resource waiting; the queue when none is left."""
+    call = version.resource.call
+    recorded = _("Your review of version %(n)s of “%(title)s” is recorded.") % {
+        "n": version.number,
+        "title": version.resource.title,
+    }
+    following = _next_for(request, version)
+    if following is None:
+        done = _("Nothing else waits for your review here.")
+        messages.success(request, f"{recorded} {done}")
+        return redirect("contributions:review-queue", call.slug)
+    on = _("Next in the queue: “%(title)s”.") % {"title": following.title}
+    messages.success(request, f"{recorded} {on}")
+    return redirect(
+        "contributions:version-review", call.slug, following.slug, following.latest_version.number
+    )
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @limit_posts("review")
 def version_review(request, call_slug, resource_slug, number):
@@ -102,18 +129,11 @@ def version_review(request, call_slug, resource_slug, number):
     if form.is_bound:
         status = _record(request, version, form) if form.is_valid() else 400
         if status is None:
-            messages.success(
-                request, _("Your review of version %(n)s is recorded.") % {"n": version.number}
-            )
-            return redirect(
-                "contributions:version-review",
-                version.resource.call.slug,
-                version.resource.slug,
-                version.number,
-            )
+            return _next_in_queue(request, version)
 
     base = reviewing.review_base(version)
-    reading.load_contents([base, version] if base else [version])
+    requested, requests = reviewing.change_request_before(version)
+    reading.load_contents([v for v in (base, requested, version) if v])
     reviews = list(reviewing.reviews_of(version))
     ctx = {
         "call": version.resource.call,
@@ -121,6 +141,11 @@ def version_review(request, call_slug, resource_slug, number):
         "version": version,
         "base": base,
         "changes": word_diff(base.content if base else "", version.content),
+        # A follow-up to a request for changes: the request, and what changed since.
+        "requested": requested,
+        "requests": requests,
+        "changes_since_request": word_diff(requested.content, version.content) if requested else [],
+        "next_resource": _next_for(request, version),
         "reviews": reviews,
         "approvals": reviewing.approval_count(reviews),
         "refusal": reviewing.refusal(version=version, user=request.user),

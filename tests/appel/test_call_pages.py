@@ -79,7 +79,7 @@ def test_it_formats_the_budget_for_the_language(alice, language, budget):
 def test_it_states_the_review_policy(alice):
     make_call(alice, approvals_required=3)
     response = web_client(None).get("/calls/eau/", headers={"accept-language": "en"})
-    assert "once 3 reviewers or stewards of this call" in response.content.decode()
+    assert "once 3 reviewers or funders of this call" in response.content.decode()
 
 
 def test_it_escapes_what_users_type(alice):
@@ -216,8 +216,9 @@ def crowded(alice, call):
 
 
 @pytest.mark.parametrize("n", [1, 5])
-# Signed in, the call page asks one more thing: whether the reader watches the call.
-@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 3), ("alice", 5, 6)])
+# The call page asks once whether its retribution is published (its link shows only then);
+# signed in, whether the reader watches the call.
+@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 4), ("alice", 5, 6)])
 def test_it_pins_query_counts(alice, crowded, django_assert_num_queries, n, who, home, page):
     crowded(n)
     client = web_client(alice if who else None)

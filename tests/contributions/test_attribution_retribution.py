@@ -72,7 +72,7 @@ def test_it_refuses_others_before_publication(written, api, bob, rita):
         response = client_for(user).get(API)
         assert response.status_code == 403
         assert response.json()["detail"] == (
-            "The stewards of this call have not published its retribution yet."
+            "The funders of this call have not published its retribution yet."
         )
 
 

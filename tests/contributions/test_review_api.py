@@ -38,7 +38,7 @@ def test_it_answers_403_to_people_who_do_not_review_this_call(
         url(resource, 2), {"verdict": "approve"}, format="json"
     )
     assert response.status_code == 403
-    assert "Only the reviewers and stewards" in response.json()["detail"]
+    assert "Only the reviewers and funders" in response.json()["detail"]
     assert not draft.reviews.exists()
 
 

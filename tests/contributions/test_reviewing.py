@@ -136,7 +136,7 @@ def test_it_counts_both_editors_of_a_merged_version_as_its_authors(resource, ali
 
 def test_it_refuses_people_who_do_not_review_this_call(resource, bob, charlie, victor, other_call):
     for person in (bob, charlie, victor):
-        with pytest.raises(reviewing.ReviewNotAllowed, match="Only the reviewers and stewards"):
+        with pytest.raises(reviewing.ReviewNotAllowed, match="Only the reviewers and funders"):
             review(resource.latest_version, person)
     assert not Review.objects.exists()
 

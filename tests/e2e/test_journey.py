@@ -90,14 +90,16 @@ def test_it_goes_from_a_new_call_to_a_validated_downloadable_resource(new_page, 
     charlie.get_by_role("button", name="Save", exact=True).click()
     expect(charlie.locator(".messages")).to_contain_text("version 2")
 
-    # Bob saves from the stale base, same line: the conflict page keeps his text.
+    # Bob saves from the stale base, same line: the conflict page keeps his text,
+    # as sent and in a merged draft that shows both sides of the clash.
     mine = TEXT.replace("en hiver", "en hiver et au printemps")
     bob.fill("#id_content", mine)
     bob.get_by_role("button", name="Save", exact=True).click()
     expect(bob.locator("h1").first).to_contain_text("Edit conflict")
-    expect(bob.locator("#id_content")).to_have_value(mine)
-    expect(bob.locator("#latestText")).to_contain_text("surtout en hiver")
-    expect(bob.locator("input[name=base_version]")).to_have_value("2")
+    expect(bob.locator("#sentText")).to_have_value(mine)
+    expect(bob.locator("#id_content")).to_contain_text("surtout en hiver")
+    expect(bob.locator("#id_content")).to_contain_text("en hiver et au printemps")
+    expect(bob.locator("#id_base_version")).to_have_value("2")
     bob.fill("#id_content", TEXT.replace("en hiver", "surtout en hiver et au printemps"))
     bob.get_by_role("button", name="Save", exact=True).click()
     expect(bob.locator(".messages")).to_contain_text("version 3")
@@ -110,7 +112,8 @@ def test_it_goes_from_a_new_call_to_a_validated_downloadable_resource(new_page, 
     rita.get_by_role("link", name="Review version 3").click()
     rita.get_by_label("Approve").check()
     rita.get_by_role("button", name="Record my review").click()
-    expect(rita.locator("#reviews")).to_contain_text("Rita")
+    # Nothing else waits: on to the queue, which says so.
+    expect(rita.locator(".messages")).to_contain_text("Nothing else waits for your review here.")
 
     # An anonymous reader sees the validated version, its license and credits.
     reader = new_page(locale="en-US")

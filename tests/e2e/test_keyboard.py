@@ -59,6 +59,9 @@ def test_it_reviews_a_version_with_the_keyboard_only(new_page, resource, rita):
     tab_to(page, "#your-review button[type=submit]")
     page.keyboard.press("Enter")
 
+    # Nothing else waits: on to the queue; the review is on the version's page.
+    expect(page.locator(".messages")).to_contain_text("is recorded")
+    page.goto(f"{resource.get_absolute_url()}versions/2/review/")
     expect(page.locator("#reviews")).to_contain_text("Relu, clair.")
     resource.refresh_from_db()
     assert resource.stable_version.number == 2

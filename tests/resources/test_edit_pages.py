@@ -114,29 +114,108 @@ def test_it_merges_an_edit_from_an_older_version(resource, charlie, charlie_clie
     assert "Un paragraphe." in ResourceVersion.objects.get(number=3).content
 
 
-def test_it_keeps_the_editors_own_text_when_edits_conflict(resource, bob, charlie_client):
+@pytest.fixture
+def conflicted(resource, bob, charlie_client):
+    """bob saved version 2 from 1; charlie sends his own change of the same line, from 1."""
     from resources import editing
 
-    theirs = BASE.replace("Premier", "Un")
+    theirs = BASE.replace("# Carte", "# Carte des puits").replace("Premier", "Un")
     editing.edit_resource(resource=resource, author=bob, content=theirs, base_version=1)
-    mine = BASE.replace("Premier", "Le tout premier")
-    response = charlie_client.post(
-        EDIT,
-        {"title": "Carte des puits", "content": mine, "comment": "ma version", "base_version": 1},
-    )
+    mine = BASE.replace("Premier", "Le tout premier") + "\nMon ajout.\n"
+    data = {"title": "Carte des puits", "content": mine, "comment": "ma version", "base_version": 1}
+    return theirs, mine, data, charlie_client.post(EDIT, data)
+
+
+def test_it_keeps_the_editors_own_text_when_edits_conflict(conflicted):
+    theirs, mine, data, response = conflicted
     html = response.content.decode()
     assert response.status_code == 409
-    assert textarea(html) == mine  # their own text, untouched
-    assert hidden(html, "base_version") == "2"  # saving again starts from the latest
-    assert textarea(html.replace('id="latestText" readonly', 'name="latest"'), "latest") == theirs
-    assert '<del><span class="visually-hidden">deleted: </span>Un</del>' in html
-    assert '<ins><span class="visually-hidden">inserted: </span>Le tout premier</ins>' in html
+    assert textarea(html.replace('id="sentText" readonly', 'name="sent"'), "sent") == mine
+    # Both resolution forms carry the text as sent, and the version it started from.
+    assert html.count(f'name="content" value="{mine}"'.replace("\n", "&#x27;")) == 0
+    assert unescape(html).count(f'name="content" value="{mine}"') == 2
+    assert 'name="base_version" value="1"' in html and 'name="latest_version" value="2"' in html
     assert 'value="ma version"' in html
     assert count() == 2
-    # Saving the hand-merged text from there is accepted.
-    merged = {"title": "Carte des puits", "content": mine, "base_version": 2}
-    assert charlie_client.post(EDIT, merged).status_code == 302
-    assert ResourceVersion.objects.get(number=3).content == mine
+
+
+def test_the_draft_shows_each_clash_with_both_sides(conflicted):
+    theirs, mine, data, response = conflicted
+    html = response.content.decode()
+    draft = textarea(html)
+    assert draft == (
+        "# Carte des puits\n\n"
+        "<<<<<<< version 2 by Bob\n"
+        "Un paragraphe.\n"
+        "=======\n"
+        "Le tout premier paragraphe.\n"
+        ">>>>>>> your text\n"
+        "\nDeuxième paragraphe.\n\nMon ajout.\n"
+    )
+    # Saving the draft starts from the latest version.
+    assert 'name="base_version" value="2" id="id_base_version"' in html
+    assert "Passage 1" in html and '<pre tabindex="0">Un paragraphe.\n</pre>' in html
+
+
+def test_a_draft_still_holding_markers_is_refused_and_kept(conflicted, charlie_client):
+    theirs, mine, data, response = conflicted
+    draft = textarea(response.content.decode())
+    refused = charlie_client.post(EDIT, {**data, "content": draft, "base_version": 2})
+    html = refused.content.decode()
+    assert "still holds passages marked" in html
+    assert textarea(html) == draft
+    assert count() == 2
+
+
+def test_the_settled_draft_is_saved(conflicted, charlie_client):
+    theirs, mine, data, response = conflicted
+    settled = BASE.replace("Premier", "Un tout premier")
+    assert (
+        charlie_client.post(EDIT, {**data, "content": settled, "base_version": 2}).status_code
+        == 302
+    )
+    assert ResourceVersion.objects.get(number=3).content == settled
+
+
+def test_keep_my_text_keeps_their_other_changes(conflicted, charlie_client):
+    theirs, mine, data, response = conflicted
+    kept = charlie_client.post(EDIT, {**data, "latest_version": 2, "resolution": "mine"})
+    assert kept.status_code == 302
+    version = ResourceVersion.objects.get(number=3)
+    assert version.content == (
+        BASE.replace("# Carte", "# Carte des puits").replace("Premier", "Le tout premier")
+        + "\nMon ajout.\n"
+    )
+    assert (version.author.username, version.comment) == ("charlie", "ma version")
+
+
+def test_take_theirs_keeps_my_other_changes(conflicted, charlie_client):
+    theirs, mine, data, response = conflicted
+    taken = charlie_client.post(EDIT, {**data, "latest_version": 2, "resolution": "theirs"})
+    assert taken.status_code == 302
+    assert ResourceVersion.objects.get(number=3).content == theirs + "\nMon ajout.\n"
+
+
+def test_a_resolution_against_a_newer_version_conflicts_again(conflicted, bob, charlie_client):
+    from resources import editing
+
+    theirs, mine, data, response = conflicted
+    again = BASE.replace("Premier", "Encore un")
+    editing.edit_resource(
+        resource=Resource.objects.get(), author=bob, content=again, base_version=2
+    )
+    response = charlie_client.post(EDIT, {**data, "latest_version": 2, "resolution": "mine"})
+    assert response.status_code == 409
+    assert "version 3 by Bob" in textarea(response.content.decode())
+    assert count() == 3
+
+
+def test_a_broken_resolution_gives_the_text_back(conflicted, charlie_client):
+    theirs, mine, data, response = conflicted
+    response = charlie_client.post(EDIT, {**data, "latest_version": "x", "resolution": "mine"})
+    assert response.status_code == 400
+    assert textarea(response.content.decode()) == mine
+    assert count() == 2
 
 
 def test_it_explains_texts_over_the_limit_and_keeps_them(resource, charlie_client):
@@ -184,8 +263,11 @@ def test_it_keeps_closed_calls_read_only(resource, charlie_client):
     resource.call.status = Call.Status.CLOSED
     resource.call.save()
     data = {"title": "Carte des puits", "content": "Autre.\n", "base_version": 1}
-    response = charlie_client.post(EDIT, data, follow=True)
+    response = charlie_client.post(EDIT, data)
+    # Closed while they typed: the reason, and their text still in the form.
     assert "can be read but not changed" in response.content.decode()
+    assert textarea(response.content.decode()) == "Autre.\n"
+    assert charlie_client.get(EDIT).status_code == 302
     assert charlie_client.get(CREATE).status_code == 302
     assert count() == 1
 

@@ -100,7 +100,9 @@ def test_it_restores_an_old_version_as_a_new_one(resource, bob, charlie):
     )
     result = editing.restore_version(resource=resource, author=charlie, number=1)
     assert result.created and result.version.number == 3
-    assert result.version.comment == "Restored version 1"
+    # No words stored: the code is the note, read in each reader's language.
+    assert (result.version.comment, result.version.restored_from) == ("", 1)
+    assert result.version.display_comment == "Restored version 1"
     assert result.version.content == BASE
     assert result.version.authorship == [[bob.pk, 6]]  # bob's words are bob's again
 

@@ -29,7 +29,7 @@ def test_a_new_version_shows_at_once(cached, resource, charlie, client):
     grow(resource, charlie, 1)
     page = client.get(PAGE).content.decode()
     assert "Ajout 2." in page and "Ajout 2." not in cached
-    assert "Version 2, by Charlie" in page
+    assert "Version 2, last modified by Charlie" in page
 
 
 def test_a_validation_moves_the_page_to_the_stable_version(cached, resource, rita, client):

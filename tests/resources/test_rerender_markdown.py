@@ -79,3 +79,17 @@ def test_the_resource_page_shows_the_rerendered_html_at_once(resource, client, m
     monkeypatch.setattr(markup._local, "cleaner", None)
     run()
     assert "&lt;h1" in client.get(page).content.decode()
+
+
+def test_it_resolves_files_and_links_as_the_save_does(call, bob):
+    editing.create_resource(call=call, author=bob, title="La mare", content="x", slug="mare")
+    guide = editing.create_resource(
+        call=call, author=bob, title="Guide", content="[[mare]] ![p](files/p.png)"
+    )
+    saved = guide.html
+    ResourceVersion.objects.filter(pk=guide.pk).update(html="")
+    assert "versions: 1 of 2 re-rendered." in run()
+    guide.refresh_from_db()
+    assert guide.html == saved
+    assert 'class="wikilink" href="/calls/eau/resources/mare/"' in saved
+    assert 'src="/calls/eau/resources/guide/files/p.png"' in saved

@@ -16,9 +16,12 @@ def test_it_describes_the_resource_api_without_warnings(db):
         "/calls/{call}/resources/{resource}/versions/{number}/restore",
         "/calls/{call}/resources/{resource}/diff",
         "/calls/{call}/resources/{resource}/participants",
+        "/calls/{call}/resources/{resource}/files",
+        "/calls/{call}/resources/{resource}/files/{name}",
         "/calls/{call}/changes",
         "/search",
     }
     resource = schema["components"]["schemas"]["Resource"]["properties"]
     assert {"slug", "title", "call", "challenge", "license", "latest_version"} <= set(resource)
     assert {"stable_version", "derived_from", "created_by", "created_at"} <= set(resource)
+    assert {"backlinks", "files_count"} <= set(resource)

@@ -5,12 +5,15 @@ resource "guide" (versions 1 and 2) in the open call "eau".
 """
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
 from contributions.discussing import start_thread
 from resources.editing import edit_resource
+from resources.files import upload_file
 from tests.conftest import client_for
+from tests.resources.samples import image_bytes
 
 ROLES = (
     "anonymous",
@@ -48,6 +51,9 @@ def resource(resource, bob):
         base_version=1,
     )
     resource.refresh_from_db()
+    upload_file(
+        resource=resource, uploader=bob, upload=SimpleUploadedFile("plan.png", image_bytes())
+    )
     return resource
 
 

@@ -47,9 +47,11 @@ FUNDERS_PAGE = rule(403, anonymous=302, steward=200, other_steward=200, admin=20
 CALL = {"slug": "eau"}
 RES = {"call_slug": "eau", "resource_slug": "guide"}
 V1 = {**RES, "number": 1}
+FILE = {**RES, "name": "plan.png"}
 V2 = {**RES, "number": 2}
 # The API's URLs name them as API.md does.
 API_RES = {"call": "eau", "resource": "guide"}
+API_FILE = {**API_RES, "name": "plan.png"}
 API_V1 = {**API_RES, "number": 1}
 API_V2 = {**API_RES, "number": 2}
 REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
@@ -182,7 +184,14 @@ TABLE = {
     },
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    # Ends only one's own sessions: another's number is "already ended".
+    "appel:session-end": {
+        "kwargs": {"pk": 1},
+        "get": rule(405, anonymous=302),
+        "post": rule(302),
+    },
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "appel:site-page": {"kwargs": {"key": "donnees-personnelles"}, "get": every(200)},
     "appel:sign-out-everywhere": {
         "kwargs": {},
         "get": rule(405, anonymous=302),
@@ -217,6 +226,9 @@ TABLE = {
         "post_data": {"content": "*hello*"},
     },
     "resources:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
+    "resources:file-list": {"kwargs": RES, "get": every(200)},
+    "resources:file-download": {"kwargs": FILE, "get": every(200)},
+    "resources:file-thumbnail": {"kwargs": FILE, "get": every(200)},
     # Reviews, credits, exports (pages)
     "contributions:review-queue": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
     "contributions:version-review": {
@@ -258,6 +270,14 @@ TABLE = {
         "kwargs": {"token": "forged"},
         "get": every(400),
         "post": every(400),
+    },
+    # A person's own data
+    "contributions:account-data": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    "contributions:account-delete": {
+        "kwargs": {},
+        "get": LOGGED_IN_ONLY,
+        # Without a choice and a password: the form again, nothing deleted.
+        "post": LOGGED_IN_ONLY,
     },
     # API: accounts
     "api:register": {"kwargs": {}, "get": every(405), "post": every(400)},
@@ -314,6 +334,8 @@ TABLE = {
         "post": rule(201, anonymous=401),
     },
     "api:resource-diff": {"kwargs": API_RES, "query": "?from=1&to=2", "get": every(200)},
+    "api:file-list": {"kwargs": API_RES, "get": every(200), "post": rule(400, anonymous=401)},
+    "api:file-detail": {"kwargs": API_FILE, "get": every(200)},
     "api:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
     "api:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
     # API: reviews, credits, exports

@@ -8,7 +8,7 @@ from reversion.models import Revision, Version
 
 from appel.models import AuditEntry, Call, Challenge, Membership, User
 from contributions.models import Retribution, Review
-from resources.models import Resource, ResourceVersion
+from resources.models import FileRevision, Resource, ResourceFile, ResourceLink, ResourceVersion
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -31,6 +31,9 @@ def call_querysets(call):
     user_ids |= set(reviews.values_list("reviewer", flat=True))
     user_ids |= set(Retribution.objects.filter(call=call).values_list("published_by", flat=True))
     user_ids |= set(audit.values_list("actor", flat=True))
+    revisions = FileRevision.objects.filter(file__resource__call=call)
+    user_ids |= set(revisions.values_list("uploaded_by", flat=True))
+    user_ids |= set(audit.values_list("subject", flat=True))
     for runs in versions.values_list("authorship", flat=True).iterator():
         user_ids.update(user_id for user_id, _count in runs)
     user_ids.discard(None)
@@ -43,6 +46,10 @@ def call_querysets(call):
         Version.objects.filter(revision__resource_version__resource__call=call).order_by("pk"),
         Resource.objects.filter(call=call).order_by("pk"),
         versions.order_by("pk"),
+        # Rows of files only: their bytes stay in the storage (docs/operations.md).
+        ResourceFile.objects.filter(resource__call=call).order_by("pk"),
+        revisions.order_by("pk"),
+        ResourceLink.objects.filter(source__call=call).order_by("pk"),
         reviews.order_by("pk"),
         Retribution.objects.filter(call=call),
         audit.order_by("pk"),  # who changed roles, status, budget: the call's accountability

@@ -11,7 +11,7 @@ from django.db import transaction
 
 from appel.markup import render_markdown
 from appel.models import Call, Challenge
-from resources import pagecache
+from resources import links, pagecache
 from resources.models import ResourceVersion
 from resources.reading import load_contents
 
@@ -52,7 +52,10 @@ class Command(BaseCommand):
             raise CommandError("--batch-size must be 1 or more.")
         # ResourceVersion is metadata, not a versioned model: writing its HTML
         # with bulk_update leaves the reversion snapshots untouched, as it should.
-        versions = ResourceVersion.objects.only("pk", "revision_id", "resource_id", "html")
+        # Each with its resource's slug and call: `files/NAME` and `[[slug]]` resolve from them.
+        versions = ResourceVersion.objects.select_related("resource__call").only(
+            "pk", "revision_id", "resource_id", "html", "resource__slug", "resource__call__slug"
+        )
         self._rerender(versions, "versions", batch_size, source=None, target="html")
         for model, source, target in OTHER_SOURCES:
             queryset = model._default_manager.only("pk", source, target)
@@ -67,7 +70,10 @@ class Command(BaseCommand):
                 load_contents(batch)
             stale = []
             for row in batch:
-                html = render_markdown(row.content if source is None else getattr(row, source))
+                if source is None:
+                    html = links.render(row.resource, row.content)
+                else:
+                    html = render_markdown(getattr(row, source))
                 if html != getattr(row, target):
                     setattr(row, target, html)
                     stale.append(row)

@@ -24,7 +24,7 @@ def creators_lead(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0005_resource_search_document'),
+        ('resources', '0007_merge_files_and_restore_notes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
