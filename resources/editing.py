@@ -289,7 +289,6 @@ def create_resource(
             Participation.objects.create(
                 resource=version.resource, user=author, role=Participation.Role.LEAD
             )
-            return version
     except IntegrityError as error:  # the same slug, taken an instant ago
         raise ValidationError(
             {"slug": [_("A resource of this call already uses this slug.")]}
