@@ -25,14 +25,15 @@ from rest_framework.response import Response
 from . import ratelimit
 from .drf import Conflict, VerbsFirst
 from .loaders import get_call, visible_calls
-from .models import Call, Challenge, Membership, User, username_key
+from .models import Call, Challenge, Cutoff, Membership, User, username_key
 from .parsers import JSONParser
 from .stewarding import (
     CallArchived,
     LastSteward,
     StatusMoveRefused,
+    add_cutoff,
+    change_status,
     launch_call,
-    move_status,
     remove_member,
     save_call,
     save_challenge,
@@ -186,7 +187,17 @@ class CallSerializer(serializers.ModelSerializer):
     allowed_licenses = serializers.ListField(
         child=serializers.CharField(max_length=40), allow_empty=True, max_length=50
     )
+    required_sections = serializers.ListField(
+        child=serializers.CharField(max_length=200), required=False, max_length=100
+    )
     stats = StatsSerializer(read_only=True)
+    phase = serializers.ChoiceField(
+        choices=[*Call.Status.values, Call.SCHEDULED],
+        read_only=True,
+        help_text="The status with the dates applied: `scheduled` is an open call whose "
+        "`opens_at` is ahead (no resource can be proposed yet); an open call past its "
+        "`closes_at` is `closed`.",
+    )
 
     class Meta:
         model = Call
@@ -205,11 +216,22 @@ class CallSerializer(serializers.ModelSerializer):
             "allowed_licenses",
             "default_license",
             "approvals_required",
+            "resource_template",
+            "required_sections",
+            "funding_min",
+            "funding_max",
             "created_by",
             "created_at",
             "stats",
+            "phase",
         ]
         extra_kwargs = {"slug": {"required": False}, "default_license": {"required": False}}
+
+    def to_representation(self, call):
+        data = super().to_representation(call)
+        if call.phase == Call.Status.CLOSED:
+            data["status"] = Call.Status.CLOSED  # closed by its date, whether recorded yet or not
+        return data
 
     def validate_slug(self, slug):
         if self.instance and slug != self.instance.slug:
@@ -230,6 +252,8 @@ class CallSerializer(serializers.ModelSerializer):
                 "allowed_licenses": call.allowed_licenses,
                 "default_license": call.default_license,
             }
+        if "required_sections" in attrs:
+            attrs = {**attrs, "required_sections": call.required_sections}  # trimmed, deduplicated
         return attrs
 
     def create(self, validated_data):
@@ -242,7 +266,7 @@ class CallSerializer(serializers.ModelSerializer):
         status = validated_data.pop("status", None)
         if status is not None:
             try:
-                move_status(call=call, to=status, actor=actor)
+                change_status(call=call, to=status, actor=actor)
             except StatusMoveRefused as refused:
                 if refused.call.status != status:  # already there is no move, and no error
                     raise Conflict(str(refused)) from None
@@ -272,7 +296,7 @@ class CallList(generics.ListCreateAPIView):
                 raise exceptions.ValidationError(
                     {"status": [_("Use one of: %s.") % ", ".join(Call.Status.values)]}
                 )
-            calls = calls.filter(status=status_filter)
+            calls = calls.in_status(status_filter)
         return calls
 
     def perform_create(self, serializer):
@@ -424,6 +448,38 @@ class ChallengeDetail(VerbsFirst, ChallengeMixin, generics.RetrieveUpdateAPIView
     lookup_url_kwarg = "challenge"
 
 
+# Cut-off dates
+
+
+class CutoffSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cutoff
+        fields = ["id", "title", "date", "published", "published_at"]
+        read_only_fields = ["id", "published", "published_at"]
+
+
+class CutoffList(CallMixin, generics.ListCreateAPIView):
+    """A call's cut-off dates ("relevés"), in date order; stewards add them.
+
+    The dates are public; the decisions taken at each are private until the
+    cut-off is published (`cutoffs/{id}/decisions`).
+    """
+
+    serializer_class = CutoffSerializer
+    permission_classes = [StewardsWrite]
+
+    def get_queryset(self):
+        return self.call.cutoffs.all()
+
+    def perform_create(self, serializer):
+        try:
+            serializer.instance = add_cutoff(
+                call=self.call, actor=self.request.user, **serializer.validated_data
+            )
+        except CallArchived as error:
+            raise Conflict(str(error)) from None
+
+
 # <str:...> rather than <slug:...>: any name reaches the views, which answer a JSON 404.
 urlpatterns = [
     path("auth/register", RegisterView.as_view(), name="register"),
@@ -435,6 +491,7 @@ urlpatterns = [
     path("calls/<str:call>/members", MemberList.as_view(), name="member-list"),
     path("calls/<str:call>/members/<str:username>", MemberDetail.as_view(), name="member-detail"),
     path("calls/<str:call>/challenges", ChallengeList.as_view(), name="challenge-list"),
+    path("calls/<str:call>/cutoffs", CutoffList.as_view(), name="cutoff-list"),
     path(
         "calls/<str:call>/challenges/<str:challenge>",
         ChallengeDetail.as_view(),

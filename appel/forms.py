@@ -48,7 +48,28 @@ class ProfileForm(forms.ModelForm):
         help_texts = {"display_name": _("The name shown on your contributions and credits.")}
 
 
+class SectionsField(forms.CharField):
+    """The required sections, one heading title a line (the model keeps a list)."""
+
+    widget = forms.Textarea(attrs={"rows": 6})
+
+    def prepare_value(self, value):
+        return "\n".join(value) if isinstance(value, list) else value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()]
+
+
 class CallForm(forms.ModelForm):
+    required_sections = SectionsField(
+        label=_("Required sections"),
+        required=False,
+        help_text=_(
+            "One heading title a line. Each resource shows which of them are missing or "
+            "empty; missing sections never prevent saving."
+        ),
+    )
     allowed_licenses = forms.MultipleChoiceField(
         label=_("Allowed licenses"),
         choices=licenses.choices,
@@ -77,15 +98,22 @@ class CallForm(forms.ModelForm):
             "allowed_licenses",
             "default_license",
             "approvals_required",
+            "funding_min",
+            "funding_max",
+            "resource_template",
+            "required_sections",
         )
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 3}),
+            "resource_template": forms.Textarea(attrs={"rows": 12}),
             "opens_at": DateTimeInput(),
             "closes_at": DateTimeInput(),
         }
         help_texts = {
             "slug": _("The call's address. Leave empty to derive it from the title."),
             "description": _("Markdown: headings, lists, links, tables."),
+            "funding_min": _("The smallest amount a selected commons receives; empty: no floor."),
+            "funding_max": _("The largest amount a selected commons receives; empty: no cap."),
         }
 
     def __init__(self, *args, **kwargs):
@@ -114,17 +142,33 @@ class ChallengeForm(forms.ModelForm):
 
 
 class MemberForm(forms.Form):
-    username = forms.CharField(label=_("Username"), max_length=150)
+    """A person by username, or an e-mail address (invited when it has no account)."""
+
+    username = forms.CharField(
+        label=_("Username or e-mail address"),
+        max_length=254,
+        help_text=_(
+            "Search people below by name. An address without an account receives an "
+            "invitation link; the role is given when they sign up."
+        ),
+    )
     role = forms.ChoiceField(
         label=_("Role"), choices=Membership.Role.choices, initial=Membership.Role.REVIEWER
     )
 
     def clean_username(self):
-        username = self.cleaned_data["username"]
-        try:
-            return User.objects.get(username=username)
-        except User.DoesNotExist:
-            raise forms.ValidationError(_("No account has this username.")) from None
+        """A User, or the e-mail address (a str) to invite."""
+        value = self.cleaned_data["username"].strip()
+        if "\x00" in value:
+            raise forms.ValidationError(_("Null characters are not allowed."))
+        user = User.objects.filter(username=value).first()
+        if user is not None:
+            return user
+        if "@" in value:
+            return value
+        raise forms.ValidationError(
+            _("No account has this username: search by name, or give an e-mail address.")
+        )
 
 
 class StatusForm(forms.Form):

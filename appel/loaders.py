@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 
 from .models import Call, Membership
+from .stewarding import catch_up
 
 
 def visible_calls(user, queryset=None):
@@ -29,4 +30,5 @@ def get_call(user, slug, *, queryset=None, with_members=False):
         calls = calls.prefetch_related(
             Prefetch("memberships", Membership.objects.select_related("user"))
         )
-    return get_object_or_404(calls, slug=slug)
+    # A call past its closing date is recorded as closed the first time it is seen.
+    return catch_up(get_object_or_404(calls, slug=slug))

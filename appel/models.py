@@ -1,4 +1,5 @@
 import unicodedata
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -18,6 +19,9 @@ from .markup import render_markdown
 # Descriptions are Markdown rendered at save; this bound keeps a page and a
 # request body reasonable while leaving room for a full call text.
 MAX_DESCRIPTION_CHARS = 100_000
+# A fiche commun has a handful of sections; these bounds keep a checklist readable.
+MAX_SECTIONS = 30
+MAX_SECTION_TITLE_CHARS = 200
 
 
 def unique_slug(queryset, text, *, fallback, reserved=(), max_length=80):
@@ -177,6 +181,16 @@ class CallQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Call.Status.OPEN)
 
+    def in_status(self, status):
+        """Calls whose status is `status` as shown: an open call past its closing date is
+        closed, even before anyone loaded it (`stewarding.catch_up` records that)."""
+        past = Q(status=Call.Status.OPEN, closes_at__lte=timezone.now())
+        if status == Call.Status.CLOSED:
+            return self.filter(Q(status=status) | past)
+        if status == Call.Status.OPEN:
+            return self.filter(status=status).exclude(past)
+        return self.filter(status=status)
+
     def with_stats(self):
         """Adds what `Call.stats` reads; the counting is provided by resources (see callstats)."""
         return callstats.annotate(self)
@@ -240,6 +254,36 @@ class Call(models.Model):
         validators=[MinValueValidator(1)],
         help_text=_("Approvals from reviewers or stewards a version needs to be validated."),
     )
+    resource_template = models.TextField(
+        _("resource template"),
+        blank=True,
+        max_length=MAX_DESCRIPTION_CHARS,
+        help_text=_("Markdown that pre-fills the editor of every new resource."),
+    )
+    required_sections = models.JSONField(
+        _("required sections"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Heading titles every resource must fill; missing ones are shown, never refused."
+        ),
+    )
+    funding_min = models.DecimalField(
+        _("funding floor per commons"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    funding_max = models.DecimalField(
+        _("funding cap per commons"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -284,6 +328,26 @@ class Call(models.Model):
             errors["slug"] = _("This word is reserved for the site's addresses.")
         if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
             errors["closes_at"] = _("The closing date must come after the opening date.")
+        if (
+            self.funding_min is not None
+            and self.funding_max is not None
+            and Decimal(str(self.funding_max)) < Decimal(str(self.funding_min))
+        ):
+            errors["funding_max"] = _("The cap must be at least the floor.")
+        sections = self.required_sections
+        if not isinstance(sections, list) or not all(
+            isinstance(title, str) and title.strip() and len(title) <= MAX_SECTION_TITLE_CHARS
+            for title in sections
+        ):
+            errors["required_sections"] = _(
+                "Give a list of heading titles, each of 1 to %(max)s characters."
+            ) % {"max": MAX_SECTION_TITLE_CHARS}
+        elif len(sections) > MAX_SECTIONS:
+            errors["required_sections"] = _("At most %(max)s required sections.") % {
+                "max": MAX_SECTIONS
+            }
+        else:
+            self.required_sections = list(dict.fromkeys(" ".join(t.split()) for t in sections))
         allowed = self.allowed_licenses
         if not isinstance(allowed, list) or not allowed:
             errors["allowed_licenses"] = _("Allow at least one license.")
@@ -312,10 +376,42 @@ class Call(models.Model):
         """The one status this call may move to, or None once archived."""
         return self.NEXT_STATUS.get(self.status)
 
+    # An open call whose `opens_at` is still ahead is shown as scheduled: it
+    # opens by itself at that instant, and closes by itself at `closes_at`.
+    # Not a stored status: the API's `status` keeps its four values.
+    SCHEDULED = "scheduled"
+
+    @staticmethod
+    def phase_of(status, opens_at, closes_at, now):
+        """What the call is at `now`: its status, with the dates applied to an open call."""
+        if status == Call.Status.OPEN:
+            if opens_at is not None and now < opens_at:
+                return Call.SCHEDULED
+            if closes_at is not None and now >= closes_at:
+                return Call.Status.CLOSED
+        return status
+
+    def phase_at(self, now):
+        return self.phase_of(self.status, self.opens_at, self.closes_at, now)
+
+    @property
+    def phase(self):
+        """`draft`, `scheduled`, `open`, `closed` or `archived`, as of now."""
+        return self.phase_at(timezone.now())
+
+    @property
+    def phase_label(self):
+        phase = self.phase
+        return _("Scheduled") if phase == self.SCHEDULED else self.Status(phase).label
+
+    @property
+    def is_scheduled(self):
+        return self.phase == self.SCHEDULED
+
     @property
     def is_open(self):
-        """Resources may be proposed and edited only while the call is open."""
-        return self.status == self.Status.OPEN
+        """Resources may be proposed and edited only while the call is open, dates included."""
+        return self.phase == self.Status.OPEN
 
     def can_move_to(self, status):
         return self.NEXT_STATUS.get(self.status) == status
@@ -413,6 +509,58 @@ class Membership(models.Model):
         return f"to-review:{user_id}"
 
 
+class Cutoff(models.Model):
+    """A cut-off date ("relevé"): the day stewards decide, commun by commun.
+
+    The decisions themselves live in contributions (they are about
+    resources); a cut-off only knows whether they are public yet.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="cutoffs")
+    title = models.CharField(_("title"), max_length=200)
+    date = models.DateField(_("date"))
+    published = models.BooleanField(_("published"), default=False)
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["date", "pk"]
+        verbose_name = _("cut-off date")
+        verbose_name_plural = _("cut-off dates")
+
+    def __str__(self):
+        return f"{self.title} ({self.date:%Y-%m-%d})"
+
+
+class Invitation(models.Model):
+    """A role on a call offered to an e-mail address that has no account yet.
+
+    The address receives a signed link (appel/stewarding.py); the membership
+    is created when someone signs up (or logs in) through it.
+    """
+
+    call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mail address"))
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.email} ({self.role}) @ {self.call}"
+
+
 class AuditEntry(models.Model):
     """One privileged action, kept so that stewards and admins can see who did what.
 
@@ -430,6 +578,13 @@ class AuditEntry(models.Model):
         RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
         RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
         POST_HIDDEN = "post_hidden", _("Post hidden")
+        CUTOFF_ADDED = "cutoff_added", _("Cut-off date added")
+        DECISION_RECORDED = "decision_recorded", _("Decision recorded")
+        CUTOFF_PUBLISHED = "cutoff_published", _("Cut-off decisions published")
+        MEMBER_INVITED = "member_invited", _("Member invited")
+        INVITATION_ACCEPTED = "invitation_accepted", _("Invitation accepted")
+        FUNDER_GRANTED = "funder_granted", _("Funder role granted")
+        FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
 
     call = models.ForeignKey(

@@ -9,17 +9,19 @@ from django.contrib import admin, messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, ratelimit, sessions
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
@@ -28,19 +30,26 @@ from .models import Call, Challenge, Membership, SitePage, User
 from .sitepages import DEFAULTS
 from .stewarding import (
     CallArchived,
+    InvitationInvalid,
     LastSteward,
     StatusMoveRefused,
+    accept_invitation,
+    change_status,
+    find_people,
+    invite,
     launch_call,
-    move_status,
+    read_invitation,
     remove_member,
     save_call,
     save_challenge,
+    set_funder,
     set_member,
 )
 
 AUDIT_PAGE_SIZE = 100
 HOME_SECTIONS = [
     (Call.Status.OPEN, gettext_lazy("Open calls")),
+    (Call.SCHEDULED, gettext_lazy("Calls opening soon")),
     (Call.Status.DRAFT, gettext_lazy("Drafts you steward")),
     (Call.Status.CLOSED, gettext_lazy("Closed calls")),
     (Call.Status.ARCHIVED, gettext_lazy("Archived calls")),
@@ -68,7 +77,7 @@ def _is_post(request):
 def home(request):
     calls = list(visible_calls(request.user, Call.objects.with_stats()))
     sections = [
-        (status, heading, [call for call in calls if call.status == status])
+        (status, heading, [call for call in calls if call.phase == status])
         for status, heading in HOME_SECTIONS
     ]
     return render(request, "appel/call_list.html", {"calls": calls, "sections": sections})
@@ -127,22 +136,120 @@ def call_edit(request, slug):
     return render(request, "appel/call_form.html", {"form": form, "call": call})
 
 
+STATUS_CONSEQUENCES = {
+    Call.Status.OPEN: (
+        gettext_lazy("Open “%(title)s”?"),
+        [
+            gettext_lazy("The call becomes public: everyone can read it."),
+            gettext_lazy("Anyone with an account can propose and edit resources."),
+        ],
+        gettext_lazy("This cannot be undone: an opened call never goes back to draft."),
+    ),
+    Call.Status.CLOSED: (
+        gettext_lazy("Close “%(title)s”?"),
+        [
+            gettext_lazy(
+                "Nobody can propose or edit resources any more; every text stays readable."
+            ),
+            gettext_lazy(
+                "Reviewers can still validate versions, and you can still decide at cut-off dates."
+            ),
+        ],
+        gettext_lazy("This cannot be undone: a closed call never reopens."),
+    ),
+    Call.Status.ARCHIVED: (
+        gettext_lazy("Archive “%(title)s”?"),
+        [
+            gettext_lazy("The call and its resources become read-only, reviews included."),
+            gettext_lazy("Everything stays readable and exportable."),
+        ],
+        gettext_lazy("This cannot be undone: an archived call stays archived."),
+    ),
+}
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def call_status(request, slug):
+    """Moves the call to its next status, after a page saying what that changes."""
     call = _call_for_steward(request, slug)
-    form = StatusForm(request.POST)
-    try:
-        if not form.is_valid():
-            raise StatusMoveRefused(call, call.status)
-        move_status(call=call, to=form.cleaned_data["status"], actor=request.user)
-    except StatusMoveRefused:
-        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+    at_once = request.POST.get("at_once") == "1" or request.GET.get("at_once") == "1"
+    if call.is_scheduled:
+        # Scheduled: what is left is opening at once (or closing, from the call page).
+        default = Call.Status.OPEN if at_once else call.next_status
     else:
-        messages.success(
-            request, _("The call is now “%(status)s”.") % {"status": call.get_status_display()}
+        default = call.next_status
+    form = StatusForm(request.POST if _is_post(request) else {"status": default or ""})
+    if not form.is_valid():
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+        return redirect(call)
+    status = form.cleaned_data["status"]
+    if _is_post(request):
+        try:
+            change_status(call=call, to=status, actor=request.user, at_once=at_once)
+        except StatusMoveRefused:
+            messages.error(
+                request, _("A call moves from draft to open, closed, then archived only.")
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            if call.is_scheduled:
+                sentence = _("The call is announced: it opens by itself on %(date)s.") % {
+                    "date": formats.date_format(
+                        timezone.localtime(call.opens_at), "DATETIME_FORMAT"
+                    )
+                }
+            else:
+                sentence = _("The call is now “%(status)s”.") % {"status": call.phase_label}
+            messages.success(request, sentence)
+        return redirect(call)
+    if not (call.can_move_to(status) or (status == Call.Status.OPEN and call.is_scheduled)):
+        messages.error(request, _("A call moves from draft to open, closed, then archived only."))
+        return redirect(call)
+    return render(request, "confirm.html", _status_confirmation(call, status, at_once))
+
+
+def _status_confirmation(call, status, at_once):
+    """What the confirmation page of a status move says, the dates taken into account."""
+    heading, consequences, irreversible = STATUS_CONSEQUENCES[status]
+    consequences = list(consequences)
+    button, alternative = STATUS_ACTIONS[status], None
+    opens_later = call.opens_at is not None and call.opens_at > timezone.now()
+    if status == Call.Status.OPEN and opens_later:
+        when = formats.date_format(timezone.localtime(call.opens_at), "DATETIME_FORMAT")
+        if call.is_scheduled:
+            consequences = [
+                _("The call opens now instead of %(date)s: its opening date becomes now.")
+                % {"date": when},
+                *consequences[1:],
+            ]
+            button = _("Open now")
+        elif not at_once:
+            consequences = [
+                _("The call is announced now: everyone can read it."),
+                _("It opens by itself on %(date)s; until then nobody can propose resources.")
+                % {"date": when},
+            ]
+            button = _("Schedule the opening")
+            alternative = _("Open now instead")
+    if status == Call.Status.CLOSED and call.closes_at and call.closes_at > timezone.now():
+        consequences.append(
+            _("Its closing date (%(date)s) becomes now.")
+            % {"date": formats.date_format(timezone.localtime(call.closes_at), "DATETIME_FORMAT")}
         )
-    return redirect(call)
+    return {
+        "call": call,
+        "heading": heading % {"title": call.title},
+        "consequences": consequences,
+        "irreversible": irreversible,
+        "button": button,
+        "alternative": alternative,
+        "danger": status != Call.Status.OPEN,
+        "hidden": {"status": status, **({"at_once": "1"} if at_once or call.is_scheduled else {})},
+        "cancel_url": call.get_absolute_url(),
+        "cancel_label": _("Cancel, keep it as it is"),
+    }
 
 
 @login_required
@@ -180,39 +287,107 @@ def challenge_edit(request, slug, challenge):
 
 @login_required
 def call_members(request, slug):
+    """Members and invitations; people are found by name (stewards only, like the page)."""
     call = _call_for_steward(request, slug)
     form = MemberForm(request.POST) if _is_post(request) else MemberForm()
+    # static/js/app.js suggests names from `member_search` as the steward types.
+    form.fields["username"].widget.attrs.update(
+        {
+            "list": "member-suggestions",
+            "autocomplete": "off",
+            "data-suggest": reverse("appel:member-search", args=[call.slug]),
+        }
+    )
     if form.is_valid():
-        user, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        person, role = form.cleaned_data["username"], form.cleaned_data["role"]
+        role_label = Membership.Role(role).label.lower()
         try:
-            set_member(call=call, user=user, role=role, actor=request.user)
+            if isinstance(person, str):
+                site_url = request.build_absolute_uri("/")
+                membership, invitation = invite(
+                    call=call, email=person, role=role, actor=request.user, site_url=site_url
+                )
+            else:
+                membership, invitation = (
+                    set_member(call=call, user=person, role=role, actor=request.user)[0],
+                    None,
+                )
         except LastSteward as error:
             form.add_error("role", str(error))
         except CallArchived as error:
             form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error("username", error.message_dict["email"][0])
         else:
-            messages.success(
-                request,
-                _("%(name)s is now %(role)s of this call.")
-                % {"name": user.name, "role": Membership.Role(role).label.lower()},
-            )
+            if invitation is not None:
+                messages.success(
+                    request,
+                    _("%(email)s is invited as %(role)s: the link is on its way.")
+                    % {"email": invitation.email, "role": role_label},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s is now %(role)s of this call.")
+                    % {"name": membership.user.name, "role": role_label},
+                )
             return redirect("appel:call-members", call.slug)
-    return render(request, "appel/call_members.html", {"call": call, "form": form})
+    query = request.GET.get("q", "")
+    ctx = {
+        "call": call,
+        "form": form,
+        "q": query,
+        "found": list(find_people(query)) if query else None,
+        "invitations": call.invitations.filter(accepted_at__isnull=True).select_related(
+            "created_by"
+        ),
+    }
+    return render(request, "appel/call_members.html", ctx)
 
 
 @login_required
-@require_POST
+@require_GET
+def member_search(request, slug):
+    """The autocomplete of the members page: names only, and for the call's stewards only."""
+    call = _call_for_steward(request, slug)
+    people = find_people(request.GET.get("q", ""))
+    results = [{"username": p.username, "display_name": p.name} for p in people]
+    return JsonResponse({"call": call.slug, "results": results})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
 def member_remove(request, slug, username):
+    """Removes a member, after a page saying what they lose."""
     call = _call_for_steward(request, slug)
     membership = get_object_or_404(call.memberships.all(), user__username=username)
+    name = membership.user.name
+    if not _is_post(request):
+        ctx = {
+            "call": call,
+            "heading": _("Remove %(name)s from “%(title)s”?") % {"name": name, "title": call.title},
+            "consequences": [
+                _(
+                    "%(name)s is no longer %(role)s of this call: "
+                    "they can no longer run or review it."
+                )
+                % {"name": name, "role": membership.get_role_display().lower()},
+                _("Their texts, reviews and credits stay as they are."),
+            ],
+            "irreversible": _("To give the role back, a steward must add them again."),
+            "button": _("Remove %(name)s") % {"name": name},
+            "danger": True,
+            "hidden": {},
+            "cancel_url": reverse("appel:call-members", args=[call.slug]),
+            "cancel_label": _("Cancel, keep them"),
+        }
+        return render(request, "confirm.html", ctx)
     try:
         remove_member(call=call, user=membership.user, actor=request.user)
     except (LastSteward, CallArchived) as error:
         messages.error(request, str(error))
         return redirect("appel:call-members", call.slug)
-    messages.success(
-        request, _("%(name)s is no longer a member of this call.") % {"name": membership.user.name}
-    )
+    messages.success(request, _("%(name)s is no longer a member of this call.") % {"name": name})
     if membership.user == request.user:
         return redirect(call)
     return redirect("appel:call-members", call.slug)
@@ -291,12 +466,21 @@ class LoginView(auth_views.LoginView):
 
 @ratelimit.limit_posts("register")
 def signup(request):
+    token = request.POST.get("invitation") or request.GET.get("invitation", "")
+    invitation = None
+    if token:
+        try:
+            invitation = read_invitation(token)
+        except InvitationInvalid as error:
+            messages.error(request, str(error))
+            token = ""
     if request.user.is_authenticated:
-        return redirect("appel:profile")
+        return redirect("appel:invitation", token) if invitation else redirect("appel:profile")
     next_url = request.POST.get("next") or request.GET.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
         next_url = ""
-    form = SignupForm(request.POST) if _is_post(request) else SignupForm()
+    initial = {"email": invitation.email} if invitation else {}
+    form = SignupForm(request.POST) if _is_post(request) else SignupForm(initial=initial)
     if form.is_valid():
         try:
             with transaction.atomic():
@@ -307,8 +491,39 @@ def signup(request):
         else:
             login(request, user)
             messages.success(request, _("Welcome! Your account is ready."))
+            if invitation:
+                return _accept(request, token, user)
             return redirect(next_url or "appel:profile")
-    return render(request, "registration/signup.html", {"form": form, "next": next_url})
+    ctx = {"form": form, "next": next_url, "invitation": invitation, "token": token}
+    return render(request, "registration/signup.html", ctx)
+
+
+def _accept(request, token, user):
+    try:
+        membership = accept_invitation(token=token, user=user)
+    except InvitationInvalid as error:
+        messages.error(request, str(error))
+        return redirect("appel:profile")
+    messages.success(
+        request,
+        _("You are now %(role)s of “%(title)s”.")
+        % {"role": membership.get_role_display().lower(), "title": membership.call.title},
+    )
+    return redirect(membership.call)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """What an invitation offers; signed-in people accept it here, others sign up first."""
+    try:
+        found = read_invitation(token)
+    except InvitationInvalid as error:
+        return render(request, "appel/invitation.html", {"error": str(error)}, status=404)
+    if _is_post(request):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        return _accept(request, token, request.user)
+    return render(request, "appel/invitation.html", {"invitation": found, "token": token})
 
 
 @login_required
@@ -374,6 +589,22 @@ def user_detail(request, username):
     profile_user = get_object_or_404(people, username=username)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
+
+
+@login_required
+@require_POST
+def user_funder(request, username):
+    """Staff grant or withdraw the right to launch calls, from the person's page."""
+    if not request.user.is_staff:
+        raise PermissionDenied
+    person = get_object_or_404(User, username=username, is_active=True)
+    funder = request.POST.get("funder") == "1"
+    set_funder(user=person, funder=funder, actor=request.user)
+    if funder:
+        messages.success(request, _("%(name)s may now launch calls.") % {"name": person.name})
+    else:
+        messages.success(request, _("%(name)s may no longer launch calls.") % {"name": person.name})
+    return redirect("appel:user-detail", person.username)
 
 
 def site_page(request, key):

@@ -687,7 +687,7 @@ def _write(chunk, call, challenges, start, size):
     from reversion.revisions import _get_options
 
     from contributions.models import Review
-    from resources import search
+    from resources import completeness, search
     from resources.models import Participation, Resource, ResourceVersion
 
     options = _get_options(Resource)
@@ -707,6 +707,7 @@ def _write(chunk, call, challenges, start, size):
                     title=c.plan.title.strip(),
                     license=c.plan.license,
                     content=last.content,
+                    outline=completeness.outline(last.content),
                     created_by_id=first.author,
                     created_at=_timeline(size, c.plan.index, 1, n, start),
                     updated_at=_timeline(size, c.plan.index, n, n, start),

@@ -41,7 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DEFAULT_SQLITE = BENCH / "bench.sqlite3"
 RESULTS = BENCH / "results.json"
-GROUPS = ("pages", "save", "people", "diff", "search", "files", "throughput", "export")
+GROUPS = (
+    "pages",
+    "save",
+    "people",
+    "diff",
+    "search",
+    "dashboard",
+    "files",
+    "throughput",
+    "export",
+)
 
 sys.path.insert(0, str(ROOT))
 
@@ -486,6 +496,49 @@ def run_pages(report, profiler, ctx):
         count = measure_page(report, profiler, client, key, [url], n=50, required=False)
         report.values[f"{key}_queries"] = count
     report.notes.append(f"dataset: {dataset.FULL.signature}")
+
+
+def run_dashboard(report, profiler, ctx):
+    """The steering dashboard of the whole call, as its steward reads it (page and API)."""
+    from django.test import Client
+
+    from appel.models import Membership
+
+    steward = ctx["call"].memberships.filter(role=Membership.Role.STEWARD).first().user
+    client = Client(raise_request_exception=False)
+    client.force_login(steward)
+    c = ctx["call"].slug
+    print("Dashboard (in process, signed in as the call's steward):")
+    count = measure_page(
+        report,
+        profiler,
+        client,
+        "dashboard",
+        [lambda: url_for("contributions:call-dashboard", c)],
+        target_ms=50,
+    )
+    if count is None:
+        report.missing("dashboard_queries", "", "<= 15")
+    else:
+        report.set("dashboard_queries", count, "<= 15", count <= 15)
+    # For information: the first visit after a change, figures computed again.
+    from django.core.cache import cache
+
+    dashboard_url = url_for("contributions:call-dashboard", c)
+    report.set(
+        "dashboard_uncached_ms",
+        median_ms(client, [dashboard_url], n=10, warm=1, before=cache.clear),
+        unit="ms",
+    )
+    api = measure_page(
+        report,
+        profiler,
+        client,
+        "api_dashboard",
+        [lambda: api_path(f"/api/v1/calls/{c}/dashboard")],
+        required=False,
+    )
+    report.values["api_dashboard_queries"] = api
 
 
 # ---------------------------------------------------------------- saves, diff, search
@@ -1268,6 +1321,7 @@ def main():
         "people": lambda r: run_people(r, ctx),
         "diff": diff,
         "search": lambda r: run_search(r, profiler, ctx),
+        "dashboard": lambda r: run_dashboard(r, profiler, ctx),
         "files": lambda r: run_files(r, ctx),
         "throughput": closed(lambda r: run_throughput(r, ctx, url, args.seconds)),
         "export": closed(lambda r: run_export(r, ctx, url, args.export_timeout)),

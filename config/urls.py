@@ -26,6 +26,7 @@ appel_patterns = [
         name="challenge-edit",
     ),
     path("calls/<slug:slug>/members/", views.call_members, name="call-members"),
+    path("calls/<slug:slug>/members/search/", views.member_search, name="member-search"),
     path("calls/<slug:slug>/audit/", views.call_audit, name="call-audit"),
     path(
         "calls/<slug:slug>/members/<str:username>/remove/",
@@ -33,10 +34,12 @@ appel_patterns = [
         name="member-remove",
     ),
     path("accounts/signup/", views.signup, name="signup"),
+    path("invitations/<str:token>/", views.invitation, name="invitation"),
     path("accounts/profile/", views.profile, name="profile"),
     path("accounts/sessions/<int:pk>/end/", views.session_end, name="session-end"),
     path("accounts/sign-out-everywhere/", views.sign_out_everywhere, name="sign-out-everywhere"),
     path("users/<str:username>/", views.user_detail, name="user-detail"),
+    path("users/<str:username>/funder/", views.user_funder, name="user-funder"),
     path("pages/<slug:key>/", views.site_page, name="site-page"),
 ]
 

@@ -1,6 +1,9 @@
 """JSON API v1 for reviews, attribution, exports and retribution (contract: shared/API.md)."""
 
 from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -15,17 +18,17 @@ from rest_framework.permissions import (
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from appel.api import CallMixin
+from appel.api import CallMixin, StewardsWrite
 from appel.drf import Conflict
 from appel.loaders import get_call
 from appel.models import User
 from appel.stewarding import CallArchived
 from resources import loaders
 from resources.api import VersionSummarySerializer
-from resources.models import ResourceVersion
+from resources.models import Resource, ResourceVersion
 
-from . import attribution, discussing, exports, notifying, reviewing
-from .models import Post, Review, Thread
+from . import attribution, dashboard, deciding, discussing, exports, notifying, reviewing
+from .models import Decision, Post, Review, Thread
 
 # Reviews
 
@@ -235,7 +238,174 @@ class CallRetribution(UrlObjectsView):
         return self.get_report(call)
 
 
+# Cut-off decisions and the dashboard
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision as read; written through `DecisionInput` and contributions/deciding.py."""
+
+    cutoff = serializers.IntegerField(source="cutoff_id", read_only=True)
+    resource = serializers.SlugField(source="resource.slug", read_only=True)
+    version = serializers.IntegerField(source="version.number", read_only=True)
+    pool_with = serializers.SlugField(source="pool_with.slug", read_only=True, allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = Decision
+        fields = [
+            "id",
+            "cutoff",
+            "resource",
+            "version",
+            "decision",
+            "amount",
+            "pool_with",
+            "answer",
+            "answer_html",
+            "decided_by",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class DecisionInput(serializers.Serializer):
+    resource = serializers.SlugField(max_length=80)
+    version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
+    decision = serializers.ChoiceField(choices=Decision.Kind.choices)
+    answer = serializers.CharField(max_length=deciding.MAX_ANSWER_CHARS)
+    amount = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    pool_with = serializers.SlugField(max_length=80, required=False, allow_null=True)
+
+
+class CutoffMixin(CallMixin):
+    def get_cutoff(self):
+        if not loaders.can_exist(self.kwargs["cutoff"]):
+            raise Http404
+        cutoff = get_object_or_404(self.call.cutoffs, pk=self.kwargs["cutoff"])
+        cutoff.call = self.call
+        return cutoff
+
+
+def _decision_errors(error):
+    """deciding's refusals as API errors: 409 once published, 400 with the field otherwise."""
+    if isinstance(error, (deciding.CutoffPublished, CallArchived)):
+        return Conflict(str(error))
+    return serializers.ValidationError(
+        error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+    )
+
+
+class DecisionList(CutoffMixin, generics.ListCreateAPIView):
+    """The decisions of one cut-off: stewards always, anyone once it is published.
+
+    POSTing a decision about a commons already decided on at this cut-off
+    replaces it (200) until publication; after that, 409.
+    """
+
+    serializer_class = DecisionSerializer
+    permission_classes = [StewardsWrite]
+
+    def get_queryset(self):
+        cutoff = self.get_cutoff()
+        if not (cutoff.published or self.call.is_steward(self.request.user)):
+            self.permission_denied(
+                self.request,
+                message=_("The decisions of this cut-off date are not published yet."),
+            )
+        return deciding.decisions_of(cutoff, self.request.user)
+
+    @extend_schema(
+        request=DecisionInput, responses={200: DecisionSerializer, 201: DecisionSerializer}
+    )
+    def post(self, request, *args, **kwargs):
+        cutoff = self.get_cutoff()
+        if cutoff.published:
+            raise Conflict(str(deciding.CutoffPublished(cutoff)))
+        data = DecisionInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        data = data.validated_data
+        resources = Resource.objects.filter(call=self.call).only("pk", "call_id", "slug", "title")
+        resource = resources.filter(slug=data["resource"]).first()
+        if resource is None:
+            raise serializers.ValidationError({"resource": [_("This call has no such commons.")]})
+        version = resource.versions.filter(number=data["version"]).first()
+        if version is None:
+            raise serializers.ValidationError({"version": [_("This commons has no such version.")]})
+        pool_with = None
+        if data.get("pool_with"):
+            pool_with = resources.filter(slug=data["pool_with"]).first()
+            if pool_with is None:
+                raise serializers.ValidationError(
+                    {"pool_with": [_("This call has no such commons.")]}
+                )
+        try:
+            decision, created = deciding.record_decision(
+                cutoff=cutoff,
+                resource=resource,
+                version=version,
+                decision=data["decision"],
+                answer=data["answer"],
+                amount=data.get("amount"),
+                pool_with=pool_with,
+                actor=request.user,
+            )
+        except (deciding.CutoffPublished, CallArchived, DjangoValidationError) as error:
+            raise _decision_errors(error) from None
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(decision).data, status=answer)
+
+
+class CutoffPublish(CutoffMixin, generics.GenericAPIView):
+    """Publishes a cut-off: all its decisions become public together, and final."""
+
+    serializer_class = DecisionSerializer
+    permission_classes = [StewardsWrite]
+
+    @extend_schema(request=None, responses=OpenApiTypes.OBJECT)
+    def post(self, request, *args, **kwargs):
+        cutoff = self.get_cutoff()
+        try:
+            deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
+        except (deciding.CutoffPublished, CallArchived) as error:
+            raise Conflict(str(error)) from None
+        decisions = self.get_serializer(deciding.decisions_of(cutoff, request.user), many=True)
+        return Response(
+            {
+                "id": cutoff.pk,
+                "title": cutoff.title,
+                "date": cutoff.date,
+                "published": cutoff.published,
+                "published_at": cutoff.published_at,
+                "decisions": decisions.data,
+            }
+        )
+
+
+class CallDashboard(CallMixin, generics.GenericAPIView):
+    """The steering figures of a call, for its stewards and reviewers (the page draws them)."""
+
+    serializer_class = DecisionSerializer
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def get(self, request, call):
+        if not dashboard.may_see(self.call, request.user):
+            self.permission_denied(
+                request, message=_("The dashboard is for the stewards and reviewers of the call.")
+            )
+        data = dashboard.figures(self.call)
+        funding = data["funding"]
+        data["funding"] = {
+            **funding,
+            **{key: f"{funding[key]:.2f}" for key in ("budget", "granted", "decided", "paid")},
+        }
+        return Response(data)
+
+
 _RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
+_CUTOFF = "calls/<slug:call>/cutoffs/<int:cutoff>"
 
 urlpatterns = [
     path("calls/<slug:call>/reviews/pending", PendingReviewList.as_view(), name="review-queue"),
@@ -248,6 +418,9 @@ urlpatterns = [
     path(f"{_RESOURCE}/export", ResourceExport.as_view(), name="resource-export"),
     path("calls/<slug:call>/export", CallExport.as_view(), name="call-export"),
     path("calls/<slug:call>/retribution", CallRetribution.as_view(), name="call-retribution"),
+    path(f"{_CUTOFF}/decisions", DecisionList.as_view(), name="cutoff-decisions"),
+    path(f"{_CUTOFF}/publish", CutoffPublish.as_view(), name="cutoff-publish"),
+    path("calls/<slug:call>/dashboard", CallDashboard.as_view(), name="call-dashboard"),
 ]
 
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from appel.loaders import visible_calls
 from resources.models import Participation, Resource
 
-from . import attribution, discussing, notifying, reviewing
+from . import attribution, deciding, discussing, notifying, reviewing
 from .api import VersionReviewSerializer
 from .models import Watch
 
@@ -58,6 +58,29 @@ def profile_reviews(*, request, profile_user):
     return render_to_string(
         "contributions/profile_reviews.html",
         {"profile_user": profile_user, "reviews": reviews},
+        request=request,
+    )
+
+
+def resource_decisions(*, resource):
+    """The published cut-off decisions about `resource`, the latest first (one query)."""
+    decisions = list(deciding.published_decisions_about(resource))
+    return render_to_string(
+        "contributions/resource_decisions.html", {"resource": resource, "decisions": decisions}
+    )
+
+
+def resources_decision_data(*, resources):
+    """The API's `decisions` of a list of resources, one query for all."""
+    return deciding.public_decisions_by_resource(resources)
+
+
+def profile_decisions(*, request, profile_user):
+    """Published decisions about the communs `profile_user` wrote in (until notifications)."""
+    decisions = list(deciding.published_decisions_for(profile_user, request.user))
+    return render_to_string(
+        "contributions/profile_decisions.html",
+        {"profile_user": profile_user, "decisions": decisions},
         request=request,
     )
 
@@ -181,8 +204,10 @@ def header_bell(*, request):
 def connect():
     from appel.slots import ACCOUNT, CALL_LINKS, CALL_PAGE, HEADER, PROFILE
     from resources.slots import (
+        RESOURCE_DECISIONS,
         RESOURCE_PANEL,
         RESOURCE_READER,
+        RESOURCES_DECISION_DATA,
         VERSION_ASIDE,
         VERSION_REVIEW_DATA,
         VERSION_REVIEWS,
@@ -191,12 +216,15 @@ def connect():
     RESOURCE_PANEL.provide(resource_threads)
     RESOURCE_PANEL.provide(resource_panel)
     RESOURCE_READER.provide(reader_place)
+    RESOURCE_DECISIONS.provide(resource_decisions)
+    RESOURCES_DECISION_DATA.provide(resources_decision_data)
     VERSION_REVIEWS.provide(version_reviews)
     VERSION_REVIEW_DATA.provide(version_review_data)
     VERSION_ASIDE.provide(discuss_passage)
     PROFILE.provide(profile_to_review)
     PROFILE.provide(profile_reviews)
     PROFILE.provide(profile_people)
+    PROFILE.provide(profile_decisions)
     HEADER.provide(header_bell)
     HEADER.provide(header_to_review)
     CALL_LINKS.provide(call_retribution_link)

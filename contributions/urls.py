@@ -1,10 +1,11 @@
 from django.urls import path
 
-from .views import account, credits, people, review
+from .views import account, credits, dashboard, deciding, people, review
 
 app_name = "contributions"
 
 _resource = "calls/<slug:call_slug>/resources/<slug:resource_slug>/"
+_cutoffs = "calls/<slug:call_slug>/cutoffs/"
 
 urlpatterns = [
     path("calls/<slug:call_slug>/reviews/", review.review_queue, name="review-queue"),
@@ -25,6 +26,15 @@ urlpatterns = [
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
     path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
     path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
+    path(_cutoffs, deciding.cutoff_list, name="cutoff-list"),
+    path(f"{_cutoffs}<int:cutoff>/", deciding.cutoff_detail, name="cutoff-detail"),
+    path(f"{_cutoffs}<int:cutoff>/publish/", deciding.cutoff_publish, name="cutoff-publish"),
+    path("calls/<slug:call_slug>/dashboard/", dashboard.call_dashboard, name="call-dashboard"),
+    path(
+        "calls/<slug:call_slug>/dashboard/<slug:table>.csv",
+        dashboard.dashboard_csv,
+        name="dashboard-csv",
+    ),
     # A person's own data
     path("accounts/profile/data.json", account.account_data, name="account-data"),
     path("accounts/delete/", account.account_delete, name="account-delete"),

@@ -100,6 +100,32 @@ class DerivedFromSerializer(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=loaders.MAX_NUMBER)
 
 
+def _decisions_about(resources):
+    """{resource pk: [published decisions]} from whoever fills the slot (contributions)."""
+    found = {}
+    for part in slots.RESOURCES_DECISION_DATA.fill(resources=resources):
+        for pk, decisions in part.items():
+            found.setdefault(pk, []).extend(decisions)
+    return found
+
+
+class CompletenessSerializer(serializers.Serializer):
+    required = serializers.ListField(child=serializers.CharField())
+    missing = serializers.ListField(child=serializers.CharField())
+    empty = serializers.ListField(
+        child=serializers.CharField(), help_text="Missing sections whose heading is there, empty."
+    )
+
+
+class ResourceListSerializer(serializers.ListSerializer):
+    """Reads the decisions of every resource of the list at once."""
+
+    def to_representation(self, data):
+        resources = list(data.all() if hasattr(data, "all") else data)
+        self.child.decisions_found = _decisions_about(resources)
+        return super().to_representation(resources)
+
+
 class BacklinkSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -115,6 +141,10 @@ class ResourceSerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
     participants_count = serializers.IntegerField(read_only=True, default=0)
+    completeness = CompletenessSerializer(read_only=True)
+    decisions = serializers.SerializerMethodField(
+        help_text="The published cut-off decisions about this resource, the latest first."
+    )
     backlinks = serializers.SerializerMethodField(
         help_text="Resources of the call whose text links to this one with [[slug]]."
     )
@@ -122,6 +152,7 @@ class ResourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resource
+        list_serializer_class = ResourceListSerializer
         fields = [
             "slug",
             "title",
@@ -136,10 +167,19 @@ class ResourceSerializer(serializers.ModelSerializer):
             "updated_at",
             "url",
             "participants_count",
+            "completeness",
+            "decisions",
             "backlinks",
             "files_count",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.DictField()))
+    def get_decisions(self, resource):
+        found = getattr(self, "decisions_found", None)
+        if found is None:
+            found = _decisions_about([resource])
+        return found.get(resource.pk, [])
 
     @extend_schema_field(BacklinkSerializer(many=True))
     def get_backlinks(self, resource):

@@ -15,13 +15,13 @@ import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from appel import audit, licenses
 from appel.models import Call, Challenge, unique_slug
 
-from . import authorship, links, search, signals
+from . import authorship, completeness, links, search, signals
 from .diff import three_way_merge
 from .models import Participation, Resource, ResourceVersion
 
@@ -31,10 +31,18 @@ class CallNotOpen(Exception):
 
     def __init__(self, call):
         self.call = call
-        super().__init__(
-            _("The call “%(title)s” is %(status)s: its resources can be read but not changed.")
-            % {"title": call.title, "status": call.get_status_display().lower()}
-        )
+        if call.is_scheduled:
+            sentence = _(
+                "The call “%(title)s” opens on %(date)s: resources can be proposed from then."
+            ) % {
+                "title": call.title,
+                "date": formats.date_format(timezone.localtime(call.opens_at), "DATETIME_FORMAT"),
+            }
+        else:
+            sentence = _(
+                "The call “%(title)s” is %(status)s: its resources can be read but not changed."
+            ) % {"title": call.title, "status": str(call.phase_label).lower()}
+        super().__init__(sentence)
 
 
 class ContentTooLarge(Exception):
@@ -183,6 +191,7 @@ def _save_version(
     size = len(content.encode("utf-8", "surrogatepass"))
     number = parent.number + 1 if parent else 1
     resource.updated_at = timezone.now()
+    resource.outline = completeness.outline(content)
     search.set_document(resource)
     with reversion.create_revision():
         resource.save()

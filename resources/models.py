@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from appel import licenses
 from appel.models import Call, Challenge
 
+from . import completeness
+
 
 class ResourceQuerySet(models.QuerySet):
     def with_versions(self):
@@ -30,7 +32,9 @@ class ResourceManager(models.Manager.from_queryset(ResourceQuerySet)):
         return super().get_queryset().defer("search_document")
 
 
-@reversion.register(exclude=("latest_version", "stable_version", "updated_at", "search_document"))
+@reversion.register(
+    exclude=("latest_version", "stable_version", "updated_at", "search_document", "outline")
+)
 class Resource(models.Model):
     """A commun: an openly licensed text co-edited by anyone while its call is open.
 
@@ -63,6 +67,10 @@ class Resource(models.Model):
     # PostgreSQL only (NULL elsewhere): the title and text as French words,
     # written with every save, GIN-indexed (resources/search.py).
     search_document = SearchVectorField(null=True, editable=False)
+    # The latest text's headings, [[level, title, filled], ...], written with
+    # every save (resources/completeness.py): lists show each resource's
+    # completeness without reading its text.
+    outline = models.JSONField(default=list, editable=False)
     # Pointers kept by editing.py and contributions/reviewing.py so that a page
     # reads both versions with one join, whatever the length of the history.
     latest_version = models.ForeignKey(
@@ -95,6 +103,11 @@ class Resource(models.Model):
     @property
     def license_info(self):
         return licenses.get(self.license)
+
+    @property
+    def completeness(self):
+        """`{required, missing, empty}` of the latest text against the call's required sections."""
+        return completeness.completeness(self.outline, self.call.required_sections)
 
     @property
     def public_source(self):

@@ -9,13 +9,15 @@ says what that is, and it renews the cache itself:
 - the resource's own state, read in one small query on every request
   (`page_state`): the version pointers (every save moves `latest_version`,
   a validation moves `stable_version`), the review states of both, the
-  call's status (edit button, read-only notice);
+  call's phase (its status with its dates applied: edit button, read-only
+  notice);
 - the language;
 - a stamp per resource, replaced when its team or its discussion changes
   (`renew_resource`): the team list and the open threads are in the parts;
 - a generation, replaced whenever a name the parts show changes outside
-  the resource: a user's display name, a call, a défi, a file uploaded,
-  a link between resources added or removed (the receivers that `connect()`
+  the resource: a user's display name, a call, a défi, a cut-off date (its
+  publication shows the decisions about each commun), a file uploaded, a
+  link between resources added or removed (the receivers that `connect()`
   sets up, called from `resources.apps`), and when stored HTML is
   rewritten in bulk (the `html_rewritten` signal, sent by
   `rerender_markdown` and `links.rerender_linking_to`).
@@ -34,11 +36,12 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 from django.http import Http404
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from appel.loaders import visible_calls
-from appel.models import Call, Challenge
+from appel.models import Call, Challenge, Cutoff
 
 from .models import FileRevision, Resource, ResourceLink
 
@@ -63,11 +66,15 @@ def page_state(user, call_slug, slug):
         "stable_version_id",
         "stable_version__state",
         "call__status",
+        "call__opens_at",
+        "call__closes_at",
         "call_id",
     )[:1]
-    for *state, status, call_id in found:
+    for *state, status, opens_at, closes_at, call_id in found:
         if status != Call.Status.DRAFT or visible_calls(user).filter(pk=call_id).exists():
-            return (*state, status)
+            # The phase, not the stored status: a call opens and closes at its dates
+            # (the edit button, the read-only notice) without any write.
+            return (*state, Call.phase_of(status, opens_at, closes_at, timezone.now()))
     raise Http404(_("This call has no such resource."))
 
 
@@ -129,7 +136,7 @@ def _files_or_links_changed(sender, **kwargs):
 
 def connect():
     """Connects the receivers that keep the cached parts fresh (once, from `resources.apps`)."""
-    for model in (get_user_model(), Call, Challenge):
+    for model in (get_user_model(), Call, Challenge, Cutoff):
         post_save.connect(_names_changed, sender=model, dispatch_uid=f"page-names-{model}")
         post_delete.connect(_names_changed, sender=model, dispatch_uid=f"page-del-{model}")
     # The page lists the resource's files and the resources linking to it.

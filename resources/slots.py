@@ -30,3 +30,14 @@ VERSION_ASIDE = Slot(
     "version-aside",
     "Beside a version on its page: request, version (with its resource and call) -> HTML.",
 )
+RESOURCE_DECISIONS = Slot(
+    "resource-decisions",
+    "Beside the text of the resource page, above the credit panel (cached with it): "
+    "resource -> HTML, the published cut-off decisions about it.",
+)
+RESOURCES_DECISION_DATA = Slot(
+    "resources-decision-data",
+    "The `decisions` of resources in the API: resources (a list, one query for all) -> "
+    "{resource pk: [{cutoff, decision, version, amount, pool_with, answer, answer_html, "
+    "published_at}]}.",
+)

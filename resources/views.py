@@ -16,6 +16,7 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import (
     require_GET,
@@ -111,8 +112,10 @@ def resource_create(request, call_slug):
     if not call.is_open:
         _read_only(request, call)
         return redirect("resources:resource-list", call.slug)
-    # A "to be written" link ([[slug]] in another text) comes with the title and slug to use.
+    # A "to be written" link ([[slug]] in another text) comes with the title and slug to use;
+    # the call's template (its "fiche commun" sections) pre-fills the text.
     initial = {key: request.GET.get(key) for key in ("challenge", "title", "slug")}
+    initial["content"] = call.resource_template
     form = ResourceCreateForm(request.POST or None, call=call, initial=initial)
     preview, previewing = None, request.method == "POST" and "preview" in request.POST
     if previewing:
@@ -487,13 +490,40 @@ def resource_diff(request, call_slug, resource_slug):
     return render(request, "resources/resource_diff.html", ctx)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 @limit_posts("edit")
 def version_restore(request, call_slug, resource_slug, number):
-    """Restoring adds a version with the old text: nothing in the history is rewritten."""
+    """Restoring adds a version with the old text, after a page saying so; history stays."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
-    loaders.get_version(resource, number, with_heavy_columns=False)
+    old = loaders.get_version(resource, number, with_heavy_columns=False)
+    if not resource.call.is_open:
+        _read_only(request, resource.call)
+        return redirect(resource)
+    if request.method == "GET":
+        latest = resource.latest_version.number
+        ctx = {
+            "call": resource.call,
+            "heading": _("Restore version %(n)s of “%(title)s”?")
+            % {"n": number, "title": resource.title},
+            "consequences": [
+                _("A new version %(new)s is saved with the text of version %(n)s, by you.")
+                % {"new": latest + 1, "n": number},
+                _("Versions %(n)s to %(latest)s stay in the history, nothing is deleted.")
+                % {"n": old.number, "latest": latest},
+                _("The new version waits for review like any edit."),
+            ],
+            "irreversible": _("To undo it, restore version %(latest)s the same way.")
+            % {"latest": latest},
+            "button": _("Restore version %(n)s") % {"n": number},
+            "danger": False,
+            "hidden": {},
+            "cancel_url": reverse(
+                "resources:resource-history", args=[resource.call.slug, resource.slug]
+            ),
+            "cancel_label": _("Cancel, keep the current text"),
+        }
+        return render(request, "confirm.html", ctx)
     try:
         result = editing.restore_version(resource=resource, author=request.user, number=number)
     except editing.CallNotOpen:

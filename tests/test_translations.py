@@ -298,7 +298,7 @@ def test_it_translates_form_errors_and_messages(alice, bob, call, french_by_defa
     client = Client()
     client.force_login(alice)
     refused = client.post("/calls/eau/members/", {"username": "nobody", "role": "reviewer"})
-    assert "Aucun compte ne porte ce nom d’utilisateur." in refused.content.decode()
+    assert "Aucun compte n’a cet identifiant : cherchez par nom" in refused.content.decode()
     added = client.post("/calls/eau/members/", {"username": "bob", "role": "reviewer"}, follow=True)
     assert "Bob a désormais le rôle «\xa0relecteur\xa0» dans cet appel." in added.content.decode()
 
@@ -370,8 +370,9 @@ def test_it_writes_dates_in_the_page_language(dated_call):
     french, english = page("/calls/dates/", "fr"), page("/calls/dates/", "en")
     assert "1 janvier 2030 09:00" in french and "30 juin 2030 18:00" in french
     assert "Jan. 1, 2030, 9 a.m." in english and "June 30, 2030, 6 p.m." in english
-    assert "Clôture le 30 juin 2030" in page("/", "fr")
-    assert "Closes on June 30, 2030" in page("/", "en")
+    # Open, with its opening date ahead: announced, not yet open.
+    assert "Ouvre le 1 janvier 2030" in page("/", "fr")
+    assert "Opens on Jan. 1, 2030" in page("/", "en")
 
 
 def test_it_writes_the_retribution_amounts_in_the_page_language(call, alice, bob):

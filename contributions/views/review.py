@@ -65,6 +65,8 @@ def review_queue(request, call_slug):
     page = Paginator(reviewing.review_queue(call), QUEUE_PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    for resource in page:
+        resource.call = call  # its completeness reads the call's required sections
     return render(request, "contributions/review_queue.html", {"call": call, "page": page})
 
 

@@ -101,6 +101,32 @@
     if (link.getAttribute("aria-disabled") === "true") return;
     streamedDownload(link);
   });
+
+  // Members page: suggest people by name as a steward types (the search form above
+  // does the same without JavaScript). The endpoint answers stewards only.
+  document.addEventListener("DOMContentLoaded", () => {
+    const input = document.querySelector("input[data-suggest]");
+    const list = input && document.getElementById(input.getAttribute("list"));
+    if (!list) return;
+    let timer = null;
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2 || q.includes("@")) return;
+      timer = setTimeout(async () => {
+        const url = `${input.dataset.suggest}?q=${encodeURIComponent(q)}`;
+        const response = await fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        if (!response.ok) return;
+        const { results } = await response.json();
+        list.replaceChildren(...results.map((person) => {
+          const option = document.createElement("option");
+          option.value = person.username;
+          option.label = person.display_name;
+          return option;
+        }));
+      }, 200);
+    });
+  });
 })();
 
 // Discuss a passage: text selected in a version's text fills the quote of the

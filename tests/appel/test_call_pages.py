@@ -103,10 +103,36 @@ def test_it_escapes_what_users_type(alice):
 def test_it_offers_only_the_next_status_to_stewards(alice, bob, status, shown):
     make_call(alice, status=status)
     body = web_client(alice).get("/calls/eau/").content.decode()
-    offered = [s for s in Call.Status.values if f'name="status" value="{s}"' in body]
-    assert offered == ([shown] if shown else [])
+    assert ('href="/calls/eau/status/"' in body) == bool(shown)
+    confirm = web_client(alice).get("/calls/eau/status/")
+    if shown:
+        page = confirm.content.decode()
+        offered = [s for s in Call.Status.values if f'name="status" value="{s}"' in page]
+        assert offered == [shown]
+        assert "cannot be undone" in page
+    else:
+        assert confirm.status_code == 302
     if status != "draft":
-        assert 'name="status"' not in web_client(bob).get("/calls/eau/").content.decode()
+        assert (
+            'href="/calls/eau/status/"' not in web_client(bob).get("/calls/eau/").content.decode()
+        )
+
+
+def test_the_main_button_is_the_next_useful_action_not_the_most_destructive(alice, call):
+    body = web_client(alice).get("/calls/eau/").content.decode()
+    assert 'class="button button-secondary" href="/calls/eau/status/">Close the call…' in body
+    assert 'class="button" href="/calls/eau/resources/new/"' in body
+    call.status = Call.Status.DRAFT
+    call.save()
+    body = web_client(alice).get("/calls/eau/").content.decode()
+    assert 'class="button" href="/calls/eau/status/">Open the call…' in body
+
+
+def test_confirming_nothing_changes_nothing(alice, call):
+    page = web_client(alice).get("/calls/eau/status/").content.decode()
+    assert "Close “Eau et territoires”?" in page and 'href="/calls/eau/"' in page
+    call.refresh_from_db()
+    assert call.status == "open"
 
 
 def test_it_moves_the_status_from_the_page(alice, call):

@@ -47,11 +47,38 @@ def test_it_loads_the_demo_once(db, capsys):
         )
         assert User.objects.get(username=username).check_password(password)
     call.full_clean()  # the demo follows the rules the forms apply
-
     counts = (Call.objects.count(), Challenge.objects.count(), User.objects.count())
     call_command("load_demo")
     assert "no demo loaded" in capsys.readouterr().out
     assert (Call.objects.count(), Challenge.objects.count(), User.objects.count()) == counts
+
+
+def test_the_demo_call_asks_for_ademes_fiche_and_has_its_cut_off_dates(db):
+    from resources.completeness import normalize
+
+    call_command("load_demo")
+    call = Call.objects.get()
+    assert call.required_sections == [
+        "Pitch",
+        "Qui porte le commun",
+        "Description",
+        "Gouvernance",
+        "Licence",
+        "Modèle économique",
+    ]
+    headings = [
+        normalize(line.lstrip("# "))
+        for line in call.resource_template.splitlines()
+        if line.startswith("## ")
+    ]
+    assert headings == [normalize(title) for title in call.required_sections]
+    assert (call.funding_min, call.funding_max) == (10000, 100000)
+    assert list(call.cutoffs.values_list("title", flat=True)) == [
+        "Premier relevé",
+        "Deuxième relevé",
+        "Troisième relevé",
+    ]
+    assert "| Premier relevé |" not in call.description  # dates are objects, not a table
 
 
 def test_it_loads_demo_resources(db):

@@ -95,8 +95,17 @@ def test_it_shows_the_members_page(alice, call):
     response = web_client(alice).get("/calls/eau/members/")
     assert response.status_code == 200
     body = response.content.decode()
-    assert 'action="/calls/eau/members/rita/remove/"' in body
+    assert 'href="/calls/eau/members/rita/remove/"' in body
     assert 'href="/users/rita/"' in body
+
+
+def test_removing_a_member_asks_first_and_cancelling_keeps_them(alice, call):
+    page = web_client(alice).get("/calls/eau/members/rita/remove/").content.decode()
+    assert "Remove Rita from “Eau et territoires”?" in page
+    assert 'href="/calls/eau/members/"' in page  # the way back
+    assert roles(call)["rita"] == "reviewer"
+    web_client(alice).post("/calls/eau/members/rita/remove/")
+    assert "rita" not in roles(call)
 
 
 def test_it_adds_a_member_from_the_page(alice, bob, call):
@@ -112,7 +121,7 @@ def test_it_ties_page_errors_to_their_fields(alice, call):
     assert response.status_code == 200
     form = response.context["form"]
     assert set(form.errors) == {"username", "role"}
-    assert 'aria-describedby="id_username_error"' in response.content.decode()
+    assert 'aria-describedby="id_username_helptext id_username_error"' in response.content.decode()
 
 
 def test_it_explains_the_last_steward_rule_on_the_page(alice, call):

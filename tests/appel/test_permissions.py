@@ -75,8 +75,11 @@ def snapshot(call):
 
 
 @pytest.mark.parametrize("url", ["/calls/eau/status/", "/calls/eau/members/rita/remove/"])
-def test_it_refuses_get_on_post_only_pages(alice, call, url):
-    assert web_client(alice).get(url).status_code == 405
+def test_a_get_only_asks_for_confirmation_and_changes_nothing(alice, call, url):
+    before = snapshot(call)
+    assert web_client(alice).get(url).status_code == 200
+    assert web_client(alice).put(url).status_code == 405
+    assert snapshot(call) == before
 
 
 def api_client(user):

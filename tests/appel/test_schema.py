@@ -19,6 +19,7 @@ def test_it_describes_the_call_api_without_warnings(db):
         "/calls/{call}/members/{username}",
         "/calls/{call}/challenges",
         "/calls/{call}/challenges/{challenge}",
+        "/calls/{call}/cutoffs",
     }
     call = schema["components"]["schemas"]["Call"]["properties"]
     assert call["budget_amount"]["type"] == "string"

@@ -48,6 +48,7 @@ def launch_call(page):
     expect(page.locator("table.data")).to_contain_text("Rita")
 
     page.get_by_role("link", name="Back to the call").click()
+    page.get_by_role("link", name="Open the call…").click()  # its confirmation page
     page.get_by_role("button", name="Open the call").click()
     expect(page.locator(".badge").first).to_have_text("Open")
     return page.url

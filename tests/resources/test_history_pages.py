@@ -83,10 +83,15 @@ def test_it_restores_a_version_with_a_post(resource, charlie, client):
 def test_it_guards_restoring(resource, charlie, client):
     grow(resource, charlie, 1)
     url = f"{PAGE}versions/1/restore/"
-    assert client.get(url).status_code == 405
+    assert client.get(url)["Location"].startswith("/accounts/login/")
     assert client.post(url)["Location"].startswith("/accounts/login/")
     client.force_login(charlie)
-    assert client.get(url).status_code == 405
+    confirm = client.get(url).content.decode()  # a confirmation page, nothing restored yet
+    assert "Restore version 1 of “Carte des puits”?" in confirm
+    assert "A new version 3 is saved with the text of version 1" in confirm
+    assert f'href="{HISTORY}"' in confirm
+    assert client.put(url).status_code == 405
+    assert ResourceVersion.objects.count() == 2
     assert client.post(f"{PAGE}versions/9/restore/").status_code == 404
     resource.call.status = Call.Status.ARCHIVED
     resource.call.save()

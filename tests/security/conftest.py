@@ -4,11 +4,14 @@
 resource "guide" (versions 1 and 2) in the open call "eau".
 """
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
 from appel.models import Membership, User
+from appel.stewarding import add_cutoff
 from contributions.discussing import start_thread
 from resources.editing import edit_resource
 from resources.files import upload_file
@@ -71,6 +74,8 @@ def threads(call, resource, bob):
 @pytest.fixture
 def roles(call, other_call, resource, threads, alice, bob, charlie, rita, olga, victor, root):
     assert call.role_of(rita) == Membership.Role.REVIEWER
+    # One unpublished cut-off date, for the cut-off URLs (test_url_permissions.url_of).
+    add_cutoff(call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice)
     return {
         "anonymous": None,
         "contributor": charlie,

@@ -11,7 +11,6 @@ import pytest
 from django.db import transaction
 from django.http import HttpResponse
 from django.test import RequestFactory
-from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,7 +20,7 @@ from resources.models import ResourceVersion
 from tests.conftest import web_client
 
 from .conftest import api_client
-from .test_url_permissions import TABLE, kwargs_of
+from .test_url_permissions import TABLE, url_of
 
 DEEP_LIST = "[" * 10_000 + "]" * 10_000
 DEEP_OBJECT = '{"a":' * 5_000 + "1" + "}" * 5_000
@@ -36,11 +35,6 @@ WRITES = [
     for method in ("post", "patch", "delete")
     if method in entry
 ]
-
-
-def url_of(name):
-    entry = TABLE[name]
-    return reverse(name, kwargs=kwargs_of(entry)) + entry.get("query", "")
 
 
 @pytest.mark.parametrize(("name", "method"), WRITES, ids=[f"{n}-{m}" for n, m in WRITES])

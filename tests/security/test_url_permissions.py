@@ -12,6 +12,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from appel.models import Cutoff
 from tests.conftest import web_client
 
 from .conftest import ROLES, api_client
@@ -43,6 +44,7 @@ def rule(default, **codes):
 LOGGED_IN_ONLY = rule(200, anonymous=302)
 STEWARDS_PAGE = rule(403, anonymous=302, steward=200)
 STEWARDS_POST = rule(403, anonymous=302, steward=302)
+MEMBERS_PAGE = rule(403, anonymous=302, reviewer=200, steward=200)
 FUNDERS_PAGE = rule(403, anonymous=302, steward=200, other_steward=200, admin=200)
 CALL = {"slug": "eau"}
 RES = {"call_slug": "eau", "resource_slug": "guide"}
@@ -55,6 +57,11 @@ API_FILE = {**API_RES, "name": "plan.png"}
 API_V1 = {**API_RES, "number": 1}
 API_V2 = {**API_RES, "number": 2}
 REVIEW = {"verdict": "comment", "comment": "Clair et utile."}
+# The call's one cut-off date (unpublished), made by the `roles` fixture; its id
+# is read when the request is built (sequences differ between databases): `url_of`.
+CUTOFF = {"call_slug": "eau", "cutoff": "<cutoff>"}
+API_CUTOFF = {"call": "eau", "cutoff": "<cutoff>"}
+NEW_CUTOFF = {"title": "Relevé de septembre", "date": "2026-09-29"}
 
 
 def _thread_id(title):
@@ -170,7 +177,7 @@ TABLE = {
     "appel:call-edit": {"kwargs": CALL, "get": STEWARDS_PAGE},
     "appel:call-status": {
         "kwargs": CALL,
-        "get": rule(405, anonymous=302),
+        "get": STEWARDS_PAGE,  # the confirmation page
         "post": STEWARDS_POST,
     },
     "appel:challenge-create": {"kwargs": CALL, "get": STEWARDS_PAGE},
@@ -179,8 +186,16 @@ TABLE = {
     "appel:call-audit": {"kwargs": CALL, "get": STEWARDS_PAGE},
     "appel:member-remove": {
         "kwargs": {**CALL, "username": "rita"},
-        "get": rule(405, anonymous=302),
+        "get": STEWARDS_PAGE,  # the confirmation page
         "post": STEWARDS_POST,
+    },
+    "appel:member-search": {"kwargs": {**CALL}, "query": "?q=bo", "get": STEWARDS_PAGE},
+    "appel:invitation": {"kwargs": {"token": "forged"}, "get": every(404), "post": every(404)},
+    "appel:user-funder": {
+        "kwargs": {"username": "bob"},
+        "get": rule(405, anonymous=302),
+        "post": rule(403, anonymous=302, admin=302),
+        "post_data": {"funder": "1"},
     },
     "appel:signup": {"kwargs": {}, "get": rule(302, anonymous=200)},
     "appel:profile": {"kwargs": {}, "get": LOGGED_IN_ONLY},
@@ -214,7 +229,7 @@ TABLE = {
     "resources:version-detail": {"kwargs": V1, "get": every(200)},
     "resources:version-restore": {
         "kwargs": V1,
-        "get": every(405),
+        "get": LOGGED_IN_ONLY,  # the confirmation page
         "post": every(302),
     },
     "resources:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
@@ -270,6 +285,27 @@ TABLE = {
         "kwargs": {"token": "forged"},
         "get": every(400),
         "post": every(400),
+    },
+    "contributions:cutoff-list": {
+        "kwargs": {"call_slug": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=302, steward=302),
+        "post_data": NEW_CUTOFF,
+    },
+    "contributions:cutoff-detail": {
+        "kwargs": CUTOFF,
+        "get": every(200),
+        "post": rule(403, anonymous=302, steward=400),
+    },
+    "contributions:cutoff-publish": {
+        "kwargs": CUTOFF,
+        "get": STEWARDS_PAGE,
+        "post": STEWARDS_POST,
+    },
+    "contributions:call-dashboard": {"kwargs": {"call_slug": "eau"}, "get": MEMBERS_PAGE},
+    "contributions:dashboard-csv": {
+        "kwargs": {"call_slug": "eau", "table": "weekly"},
+        "get": MEMBERS_PAGE,
     },
     # A person's own data
     "contributions:account-data": {"kwargs": {}, "get": LOGGED_IN_ONLY},
@@ -371,6 +407,27 @@ TABLE = {
         "patch": rule(200, anonymous=401),
         "patch_data": {"email_notifications": "never"},
     },
+    "api:cutoff-list": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=201),
+        "post_data": NEW_CUTOFF,
+    },
+    "api:cutoff-decisions": {
+        "kwargs": API_CUTOFF,
+        # Unpublished: the stewards' alone.
+        "get": rule(403, anonymous=401, steward=200),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    "api:cutoff-publish": {
+        "kwargs": API_CUTOFF,
+        "get": every(405),
+        "post": rule(403, anonymous=401, steward=200),
+    },
+    "api:call-dashboard": {
+        "kwargs": {"call": "eau"},
+        "get": rule(403, anonymous=401, reviewer=200, steward=200),
+    },
     "api:call-retribution": {
         "kwargs": {"call": "eau"},
         "get": rule(403, anonymous=401, steward=200),
@@ -413,9 +470,18 @@ def kwargs_of(entry):
     return {key: value() if callable(value) else value for key, value in entry["kwargs"].items()}
 
 
+def url_of(name):
+    """The URL of a TABLE entry, ids of fixture rows (threads, the cut-off) filled in."""
+    entry = TABLE[name]
+    kwargs = kwargs_of(entry)
+    if kwargs.get("cutoff") == "<cutoff>":
+        kwargs["cutoff"] = Cutoff.objects.get(call__slug="eau").pk
+    return reverse(name, kwargs=kwargs) + entry.get("query", "")
+
+
 def _request(name, method, user):
     entry = TABLE[name]
-    url = reverse(name, kwargs=kwargs_of(entry)) + entry.get("query", "")
+    url = url_of(name)
     data = entry.get(f"{method}_data", {})
     if name.startswith("api:"):
         client = api_client(user)

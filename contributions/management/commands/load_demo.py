@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from appel.models import Call, Challenge, Membership, User
-from appel.stewarding import launch_call, move_status, set_member
+from appel.stewarding import add_cutoff, launch_call, move_status, set_member
 from resources import teams
 from resources.editing import create_resource, edit_resource
 
@@ -43,12 +43,48 @@ Quand deux propositions se recoupent, nous vous proposerons de
 
 ## Relevés
 
-| Relevé | Date |
-|---|---|
-| Premier relevé | 1er juin |
-| Deuxième relevé | 29 septembre |
-| Troisième relevé | 15 décembre |
+Nous décidons à chaque relevé, commun par commun, avec une réponse
+publique : voir la page « Relevés et décisions » de l'appel.
 """
+
+# ADEME's "fiche commun": every commun documents itself under these headings.
+FICHE_SECTIONS = [
+    "Pitch",
+    "Qui porte le commun",
+    "Description",
+    "Gouvernance",
+    "Licence",
+    "Modèle économique",
+]
+
+FICHE_TEMPLATE = """\
+## Pitch
+
+<!-- En deux ou trois phrases : quel problème ce commun résout, et pour qui. -->
+
+## Qui porte le commun
+
+<!-- Les personnes et structures qui le portent, et comment les joindre. -->
+
+## Description
+
+<!-- Ce qui existe déjà, ce qui reste à faire, comment l'utiliser. -->
+
+## Gouvernance
+
+<!-- Qui décide, comment on contribue, comment les désaccords se règlent. -->
+
+## Licence
+
+<!-- La licence ouverte choisie, et pourquoi. -->
+
+## Modèle économique
+
+<!-- Comment le commun vivra après le financement : contributions, services, mécénat... -->
+"""
+
+# (title, days after the opening): the call's cut-off dates ("relevés").
+CUTOFFS = [("Premier relevé", 45), ("Deuxième relevé", 165), ("Troisième relevé", 240)]
 
 CHALLENGES = [
     (
@@ -200,6 +236,10 @@ class Command(BaseCommand):
                 allowed_licenses=["etalab-2.0", "CC-BY-SA-4.0", "CC-BY-4.0"],
                 default_license="etalab-2.0",
                 approvals_required=1,
+                resource_template=FICHE_TEMPLATE,
+                required_sections=FICHE_SECTIONS,
+                funding_min="10000.00",
+                funding_max="100000.00",
             ),
             funder=users["claire"],
         )
@@ -209,6 +249,13 @@ class Command(BaseCommand):
                 set_member(call=call, user=users[username], role=role)
         for slug, title, description in CHALLENGES:
             Challenge.objects.create(call=call, slug=slug, title=title, description=description)
+        for title, days in CUTOFFS:
+            add_cutoff(
+                call=call,
+                title=title,
+                date=(call.opens_at + timedelta(days=days)).date(),
+                actor=users["claire"],
+            )
         return call
 
 
