@@ -72,7 +72,27 @@ def username_key(username):
 
 
 class User(AbstractUser):
+    class EmailNotifications(models.TextChoices):
+        NEVER = "never", _("Never")
+        IMMEDIATE = "immediate", _("At once, one e-mail per notification")
+        DAILY = "daily", _("Once a day, a digest")
+
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    # How this person wants to hear by e-mail of what contributions/notifying.py tells them.
+    email_notifications = models.CharField(
+        _("e-mail notifications"),
+        max_length=10,
+        choices=EmailNotifications,
+        default=EmailNotifications.DAILY,
+    )
+    # The language of the e-mails sent to this person (blank: the site's own).
+    language = models.CharField(
+        _("language of e-mails"), max_length=10, choices=settings.LANGUAGES, blank=True
+    )
+    # The header's bell, read with the user on every page instead of counted:
+    # kept by contributions/notifying.py when notifications are written or read.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
+
     # Set when the person deleted their account and chose that their credits no
     # longer name them (contributions/personal_data.py): "former contributor no. N".
     former_number = models.PositiveIntegerField(null=True, blank=True, unique=True, editable=False)
@@ -557,6 +577,7 @@ class AuditEntry(models.Model):
         VERSION_RESTORED = "version_restored", _("Version restored")
         RETRIBUTION_PUBLISHED = "retribution_published", _("Retribution published")
         RETRIBUTION_WITHDRAWN = "retribution_withdrawn", _("Retribution withdrawn")
+        POST_HIDDEN = "post_hidden", _("Post hidden")
         CUTOFF_ADDED = "cutoff_added", _("Cut-off date added")
         DECISION_RECORDED = "decision_recorded", _("Decision recorded")
         CUTOFF_PUBLISHED = "cutoff_published", _("Cut-off decisions published")

@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # The database backend of django.tasks (worker: manage.py db_worker), see TASKS.
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -195,6 +197,23 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "appel@localhost")
 
+# Background work (notifications, e-mails) with Django's tasks framework.
+# Default: the immediate backend, which runs a task when it is enqueued (after
+# the commit of what enqueued it): `make run` and the tests need no worker.
+# Production: TASKS_BACKEND=django_tasks_db.DatabaseBackend and a worker,
+# `manage.py db_worker` (docs/deploy.md); django_tasks_rq.RQBackend on Redis
+# for larger sites.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend"
+        )
+    }
+}
+# The site's address, for links made without a request (e-mails, credit lines
+# of exports); set it in production (https://communs.example.org).
+SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -263,4 +282,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
+    # Every task's start and end is logged at INFO: failures (ERROR) are what matters.
+    "loggers": {"django.tasks": {"level": os.environ.get("DJANGO_TASKS_LOG_LEVEL", "WARNING")}},
 }

@@ -42,8 +42,10 @@ PROFILE = Slot(
     "profile",
     "Below a person's roles on their profile page: request, profile_user -> HTML.",
 )
-
-
+CALL_PAGE = Slot(
+    "call-page",
+    "Below the resources of the call page: request, call -> HTML.",
+)
 HEADER = Slot(
     "header",
     "In the site header's menu, for a signed-in person: request -> HTML (list items).",

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from . import audit, tasks
+from . import audit, signals, tasks
 from .models import Call, Challenge, Cutoff, Invitation, Membership, User
 
 INVITATION_SALT = "appel.invitation"
@@ -202,6 +202,13 @@ def move_status(*, call: Call, to: str, actor) -> Call:
         before=before,
         after=to,
     )
+    moved = {
+        "call_id": stored.pk,
+        "status": to,
+        "actor_id": getattr(actor, "pk", None),
+        "at": timezone.now().isoformat(),
+    }
+    transaction.on_commit(lambda: signals.call_status_changed.send(sender=None, **moved))
     return _show(stored, call)
 
 

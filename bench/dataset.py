@@ -421,9 +421,108 @@ def build(size=FULL, *, call_slug=CALL_SLUG, fast=True, workers=2, progress=None
         _build_fast(size, call, challenges, users, indexes, workers, progress, started)
     else:
         _build_through_domain(size, call, challenges, users, indexes, progress, started)
+    add_people(call)
     call.summary = marker(size)
     call.save()
     return call
+
+
+# The people around the hot commun (bench group "people"): added to a dataset
+# built before they existed too, once (`add_people` is idempotent).
+PEOPLE_THREAD = "Relevés mensuels : quelle méthode ?"
+WATCHERS = 300
+THREAD_POSTS = 200
+READER = "benchwatch001"
+READER_NOTIFICATIONS = 300
+
+
+def add_people(call, *, watchers=WATCHERS, posts=THREAD_POSTS):
+    """300 watchers of the hot commun, a thread of 200 posts, a reader's 300 notifications.
+
+    Rows written directly, as the fast path does: what the tasks of
+    contributions would have written for them.
+    """
+    from datetime import timedelta
+
+    from django.db import transaction
+    from django.utils import timezone
+
+    from appel.markup import render_markdown
+    from appel.models import User
+    from contributions.models import Notification, Post, Thread, Watch
+    from resources.models import Participation, Resource
+
+    if Thread.objects.filter(call=call, title=PEOPLE_THREAD).exists():
+        return
+    hot = Resource.objects.select_related("latest_version").get(call=call, slug=HOT_SLUG)
+    people = ensure_users(Size(users=watchers), prefix="benchwatch")
+    reader = next(u for u in people if u.username == READER)
+    now = timezone.now()
+    rng = random.Random("appel-bench-people")
+    with transaction.atomic():
+        Participation.objects.bulk_create(
+            [
+                Participation(
+                    resource=r, user_id=r.created_by_id, role="lead", joined_at=r.created_at
+                )
+                for r in Resource.objects.filter(call=call).only("pk", "created_by", "created_at")
+            ],
+            batch_size=500,
+            ignore_conflicts=True,
+        )
+        Watch.objects.bulk_create(
+            [Watch(user=u, call=call, resource=hot) for u in people], ignore_conflicts=True
+        )
+        start = now - timedelta(days=30)
+        thread = Thread.objects.create(
+            call=call,
+            resource=hot,
+            author=people[0],
+            title=PEOPLE_THREAD,
+            version=hot.latest_version,
+            quote="Mesurer le niveau chaque mois.",
+            posts_count=posts,
+            created_at=start,
+            last_post_at=start + timedelta(hours=posts),
+        )
+        rows = []
+        for i in range(posts):
+            body = f"Réponse {i} de @{people[(i + 1) % watchers].username} : " + " ".join(
+                _sentence(rng, PLACES) for _ in range(3)
+            )
+            rows.append(
+                Post(
+                    thread=thread,
+                    author=people[i % watchers],
+                    body=body,
+                    body_html=render_markdown(body),
+                    created_at=start + timedelta(hours=i),
+                )
+            )
+        Post.objects.bulk_create(rows, batch_size=500)
+        saved = list(thread.posts.order_by("pk").values_list("pk", flat=True))
+        kinds = ["reply", "mention", "new_version", "joined"]
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    recipient=reader,
+                    kind=kinds[i % len(kinds)],
+                    actor=people[(i + 7) % watchers],
+                    call=call,
+                    resource=hot,
+                    version=hot.latest_version if kinds[i % len(kinds)] == "new_version" else None,
+                    thread=thread if kinds[i % len(kinds)] in ("reply", "mention") else None,
+                    post_id=saved[i % len(saved)]
+                    if kinds[i % len(kinds)] in ("reply", "mention")
+                    else None,
+                    created_at=now - timedelta(hours=i * 2),
+                    read_at=None if i < 40 else now,
+                )
+                for i in range(READER_NOTIFICATIONS)
+            ],
+            batch_size=500,
+        )
+        User.objects.filter(pk=reader.pk).update(unread_notifications=40)
 
 
 def _report(progress, done, total, started):
@@ -589,7 +688,7 @@ def _write(chunk, call, challenges, start, size):
 
     from contributions.models import Review
     from resources import completeness, search
-    from resources.models import Resource, ResourceVersion
+    from resources.models import Participation, Resource, ResourceVersion
 
     options = _get_options(Resource)
     content_type = ContentType.objects.get_for_model(Resource)
@@ -703,3 +802,13 @@ def _write(chunk, call, challenges, start, size):
         Review.objects.bulk_create(reviews, batch_size=500)
         # Pointers are not part of reversion's snapshot (excluded from it), as in editing.py.
         Resource.objects.bulk_update(resources, ["latest_version", "stable_version"])
+        # Each creator leads their commun, as editing.create_resource makes them.
+        Participation.objects.bulk_create(
+            [
+                Participation(
+                    resource=r, user_id=r.created_by_id, role="lead", joined_at=r.created_at
+                )
+                for r in resources
+            ],
+            batch_size=500,
+        )

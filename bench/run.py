@@ -41,7 +41,17 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 DEFAULT_SQLITE = BENCH / "bench.sqlite3"
 RESULTS = BENCH / "results.json"
-GROUPS = ("pages", "save", "diff", "search", "dashboard", "files", "throughput", "export")
+GROUPS = (
+    "pages",
+    "save",
+    "people",
+    "diff",
+    "search",
+    "dashboard",
+    "files",
+    "throughput",
+    "export",
+)
 
 sys.path.insert(0, str(ROOT))
 
@@ -52,6 +62,9 @@ def configure_environment(database_url):
     os.environ["DJANGO_SETTINGS_MODULE"] = "appel.settings"
     os.environ["DJANGO_DEBUG"] = "0"
     os.environ["RATE_LIMITS"] = "off"
+    # As in production: a save enqueues its notification task in the database
+    # (django_tasks_db); no worker runs it during the bench.
+    os.environ["TASKS_BACKEND"] = "django_tasks_db.DatabaseBackend"
     os.environ.setdefault("DJANGO_LOG_LEVEL", "ERROR")
 
 
@@ -154,6 +167,7 @@ def prepare_dataset(args, url):
     call = Call.objects.filter(slug=dataset.CALL_SLUG).first()
     if call and call.summary == dataset.marker(dataset.FULL) and not args.rebuild:
         print(f"Dataset: reusing {connection.vendor} database ({dataset.FULL.signature})")
+        dataset.add_people(call)  # a dataset built before the people existed gets them once
         return call
     foreign = Call.objects.exclude(slug=dataset.CALL_SLUG).exists() or (
         User.objects.exclude(username__startswith="bench").exists()
@@ -543,11 +557,22 @@ def variant(content, i):
     return "\n\n".join(paragraphs)
 
 
-def time_saves(resource, author, *, n=60, warm=5):
+def run_commit_hooks():
+    """Run what the COMMIT would run (the on-commit callbacks) inside the open transaction."""
+    from django.db import connection
+
+    hooks, connection.run_on_commit = connection.run_on_commit, []
+    for _savepoints, hook, _robust in hooks:
+        hook()
+
+
+def time_saves(resource, author, *, n=60, warm=5, commit_hooks=False):
     """Median of edit_resource on `resource`, each in a transaction rolled back afterwards.
 
     Rolled back so that the dataset stays as built (and the resource keeps its
-    history length); what is left out is the final COMMIT only.
+    history length); what is left out is the final COMMIT only. With
+    `commit_hooks`, what the commit would trigger is timed too: the signal
+    of the saved version, whose receiver enqueues the notification task.
     """
     from django.db import transaction
 
@@ -564,6 +589,8 @@ def time_saves(resource, author, *, n=60, warm=5):
             result = edit_resource(
                 resource=resource, author=author, content=text, base_version=base, comment="bench"
             )
+            if commit_hooks:
+                run_commit_hooks()
             elapsed = time.perf_counter() - started
             assert result.created and result.version.number == base + 1
             transaction.set_rollback(True)
@@ -630,6 +657,78 @@ def run_save(report, ctx):
         max(worst_authorship) <= 1.0,
         "ms",
     )
+
+
+def run_people(report, ctx):
+    """Saving a watched commun, the notifications page, a long thread."""
+    from django.db import transaction
+    from django.test import Client
+
+    from appel.models import User
+    from bench import dataset
+    from contributions import tasks
+    from contributions.models import Thread, Watch
+
+    print("People (300 watchers, a thread of 200 posts, 300 notifications):")
+    hot, author = ctx["hot"], ctx["author"]
+    watchers = Watch.objects.filter(resource=hot).count()
+    # Interleaved, in rounds: on a shared machine the load moves between two
+    # separate series more than the enqueue costs.
+    plain, watched = [], []
+    for _ in range(5):
+        plain.append(time_saves(hot, author, n=12, warm=1))
+        watched.append(time_saves(hot, author, n=12, warm=1, commit_hooks=True))
+    plain, watched = statistics.median(plain), statistics.median(watched)
+    report.set(
+        "save_hot_watched_ms",
+        watched,
+        f"<= 1.3 x save_hot ({plain:.2f} ms, same rounds), {watchers} watchers",
+        watched <= 1.3 * plain,
+        "ms",
+    )
+    # For information: the fan-out the task does in the worker, off the request.
+    from resources.editing import edit_resource
+
+    times = []
+    hot.refresh_from_db()
+    for i in range(5):
+        with transaction.atomic():
+            version = edit_resource(
+                resource=hot,
+                author=author,
+                content=variant(hot.content, 500 + i),
+                base_version=hot.latest_version.number,
+            ).version
+            started = time.perf_counter()
+            tasks.notify_version.call(version.pk, author.pk)
+            times.append(time.perf_counter() - started)
+            transaction.set_rollback(True)
+    report.set("fanout_300_watchers_ms", ms(statistics.median(times)), unit="ms")
+
+    reader = Client(raise_request_exception=False)
+    reader.force_login(User.objects.get(username=dataset.READER))
+    count = measure_page(
+        report,
+        Profiler(False),
+        reader,
+        "notifications_page",
+        [url_for("contributions:notifications")],
+        target_ms=50,
+    )
+    if count is not None:
+        report.set("notifications_page_queries", count, "<= 5", count <= 5)
+    thread = Thread.objects.get(call=hot.call, title=dataset.PEOPLE_THREAD)
+    url = url_for("contributions:resource-thread", hot.call.slug, hot.slug, thread.pk)
+    count = measure_page(
+        report,
+        Profiler(False),
+        Client(raise_request_exception=False),
+        "thread_page",
+        [url],
+        target_ms=100,
+    )
+    if count is not None:
+        report.set("thread_page_queries", count, "<= 5", count <= 5)
 
 
 def _five_mb_pdf(i):
@@ -1219,6 +1318,7 @@ def main():
     measures = {
         "pages": lambda r: run_pages(r, profiler, ctx),
         "save": lambda r: run_save(r, ctx),
+        "people": lambda r: run_people(r, ctx),
         "diff": diff,
         "search": lambda r: run_search(r, profiler, ctx),
         "dashboard": lambda r: run_dashboard(r, profiler, ctx),

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Review
+from .models import Review, Thread
 
 
 @admin.register(Review)
@@ -22,4 +22,22 @@ class ReviewAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Thread)
+class ThreadAdmin(admin.ModelAdmin):
+    """Read-only, deletable (spam): moderation itself (hiding a post with a reason, in the
+    audit log) happens on the site or the API, through contributions/discussing.py."""
+
+    list_display = ["title", "call", "resource", "author", "resolved", "posts_count", "created_at"]
+    list_filter = ["resolved", "call"]
+    list_select_related = ["call", "resource", "author"]
+    search_fields = ["title", "author__username"]
+    raw_id_fields = ["call", "resource", "author", "version"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

@@ -7,22 +7,28 @@ from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import generics, serializers, status
-from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.permissions import (
+    SAFE_METHODS,
+    BasePermission,
+    IsAuthenticated,
+    IsAuthenticatedOrReadOnly,
+)
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appel.api import CallMixin, StewardsWrite
 from appel.drf import Conflict
 from appel.loaders import get_call
+from appel.models import User
 from appel.stewarding import CallArchived
 from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import Resource, ResourceVersion
 
-from . import attribution, dashboard, deciding, exports, reviewing
-from .models import Decision, Review
+from . import attribution, dashboard, deciding, discussing, exports, notifying, reviewing
+from .models import Decision, Post, Review, Thread
 
 # Reviews
 
@@ -416,3 +422,374 @@ urlpatterns = [
     path(f"{_CUTOFF}/publish", CutoffPublish.as_view(), name="cutoff-publish"),
     path("calls/<slug:call>/dashboard", CallDashboard.as_view(), name="call-dashboard"),
 ]
+
+
+# People: discussion, watching, notifications
+
+
+class PostSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    body_html = serializers.SerializerMethodField()
+    hidden_reason = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Post
+        fields = ["id", "author", "body_html", "created_at", "edited_at", "hidden", "hidden_reason"]
+        read_only_fields = fields
+
+    def get_body_html(self, post) -> str:
+        """A hidden body is shown to the call's stewards only."""
+        return post.body_html if not post.hidden or self.context.get("moderator") else ""
+
+    def get_hidden_reason(self, post) -> str:
+        return post.hidden_reason if post.hidden and self.context.get("moderator") else ""
+
+
+class ThreadSerializer(serializers.ModelSerializer):
+    author = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    body_html = serializers.SerializerMethodField()
+    version = serializers.IntegerField(source="version.number", read_only=True, default=None)
+    call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    resource = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = Thread
+        fields = [
+            "id",
+            "title",
+            "author",
+            "body_html",
+            "version",
+            "quote",
+            "resolved",
+            "posts_count",
+            "created_at",
+            "last_post_at",
+            "call",
+            "resource",
+        ]
+        read_only_fields = fields
+
+    def get_body_html(self, thread) -> str:
+        """The first post's body (hidden: the stewards' alone)."""
+        html, hidden = discussing.opening_of(thread)
+        return html if not hidden or self.context.get("moderator") else ""
+
+
+class ThreadDetailSerializer(ThreadSerializer):
+    posts = serializers.SerializerMethodField()
+
+    class Meta(ThreadSerializer.Meta):
+        fields = [*ThreadSerializer.Meta.fields, "posts"]
+        read_only_fields = fields
+
+    @extend_schema_field(PostSerializer(many=True))
+    def get_posts(self, thread):
+        return PostSerializer(thread.loaded_posts, many=True, context=self.context).data
+
+
+class ThreadInput(serializers.Serializer):
+    title = serializers.CharField(trim_whitespace=False)
+    body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, min_value=1)
+    quote = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+def _json_object(data, shape):
+    if not isinstance(data, dict):
+        raise serializers.ValidationError(
+            {"non_field_errors": [_("Send a JSON object: %(shape)s.") % {"shape": shape}]}
+        )
+    return data
+
+
+def _domain(function, **kwargs):
+    """Call a discussing function, its refusals as API errors (403, 409; 400 by the handler)."""
+    try:
+        return function(**kwargs)
+    except discussing.ReadOnlyCall as error:
+        raise Conflict(str(error)) from None
+
+
+class ThreadMixin(CallMixin):
+    """What the thread endpoints share: the call (or commun) the URL names, with its visibility."""
+
+    throttle_scope = "edit"
+
+    def target(self):
+        """(call, resource or None): a draft's are 404 for all but its stewards."""
+        if "resource" in self.kwargs:
+            resource = loaders.get_resource(
+                self.request.user, self.kwargs["call"], self.kwargs["resource"]
+            )
+            resource.call = self.call  # with its memberships, for moderation
+            return self.call, resource
+        return self.call, None
+
+    def thread(self):
+        thread = discussing.get_thread(
+            self.request.user,
+            call_slug=self.kwargs["call"],
+            resource_slug=self.kwargs.get("resource"),
+            pk=self.kwargs["thread"],
+        )
+        thread.call = self.call
+        return thread
+
+    def get_serializer_context(self):
+        return {
+            **super().get_serializer_context(),
+            "moderator": self.call.is_steward(self.request.user),
+        }
+
+
+class ThreadList(ThreadMixin, generics.ListAPIView):
+    """The threads of a commun, or of a call (its forum), the latest active first."""
+
+    serializer_class = ThreadSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+
+    def get_queryset(self):
+        call, resource = self.target()
+        return discussing.threads_of(call=call, resource=resource)
+
+    @extend_schema(request=ThreadInput, responses={201: ThreadSerializer})
+    def post(self, request, **kwargs):
+        call, resource = self.target()
+        data = _json_object(request.data, "{title, body, version?, quote?}")
+        serializer = ThreadInput(data=data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        version = None
+        if data.get("version") is not None:
+            if resource is None:
+                raise serializers.ValidationError(
+                    {"version": [_("Only a thread on a resource is about one of its versions.")]}
+                )
+            version = ResourceVersion.objects.filter(
+                resource=resource, number=min(data["version"], loaders.MAX_NUMBER)
+            ).first()
+            if version is None:
+                raise serializers.ValidationError(
+                    {"version": [_("This resource has no version %(n)s.") % {"n": data["version"]}]}
+                )
+        thread = _domain(
+            discussing.start_thread,
+            call=call,
+            resource=resource,
+            author=request.user,
+            title=data["title"],
+            body=data["body"],
+            version=version,
+            quote=data.get("quote", ""),
+        )
+        thread = discussing.threads_of(call=call, resource=resource).get(pk=thread.pk)
+        return Response(self.get_serializer(thread).data, status=status.HTTP_201_CREATED)
+
+
+class ThreadDetail(ThreadMixin, generics.GenericAPIView):
+    """A thread with its posts; its author or a steward PATCHes `{resolved}`."""
+
+    serializer_class = ThreadDetailSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    http_method_names = ["get", "patch", "head", "options"]
+
+    def answer(self, thread):
+        thread.loaded_posts = list(discussing.posts_of(thread))
+        return Response(self.get_serializer(thread).data)
+
+    def get(self, request, **kwargs):
+        return self.answer(self.thread())
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=ThreadDetailSerializer)
+    def patch(self, request, **kwargs):
+        thread = self.thread()
+        data = _json_object(request.data, "{resolved: true|false}")
+        if "resolved" not in data:
+            raise serializers.ValidationError({"resolved": [_("Send true or false.")]})
+        _domain(
+            discussing.set_resolved, thread=thread, actor=request.user, resolved=data["resolved"]
+        )
+        return self.answer(thread)
+
+
+class PostInput(serializers.Serializer):
+    body = serializers.CharField(trim_whitespace=False, allow_blank=True)
+
+
+class ThreadPosts(ThreadMixin, generics.GenericAPIView):
+    """A reply; `@username` tells that person."""
+
+    serializer_class = PostSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=PostInput, responses={201: PostSerializer})
+    def post(self, request, **kwargs):
+        thread = self.thread()
+        serializer = PostInput(data=_json_object(request.data, "{body}"))
+        serializer.is_valid(raise_exception=True)
+        post = _domain(
+            discussing.add_post,
+            thread=thread,
+            author=request.user,
+            body=serializer.validated_data["body"],
+        )
+        return Response(self.get_serializer(post).data, status=status.HTTP_201_CREATED)
+
+
+class PostHide(ThreadMixin, generics.GenericAPIView):
+    """Moderation: a steward hides a post with a reason (kept in the audit log)."""
+
+    serializer_class = PostSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["post", "options"]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses=PostSerializer)
+    def post(self, request, **kwargs):
+        thread = self.thread()
+        post = discussing.get_post(thread, self.kwargs["post"])
+        data = _json_object(request.data, "{reason}")
+        post = _domain(
+            discussing.hide_post, post=post, actor=request.user, reason=data.get("reason", "")
+        )
+        return Response(self.get_serializer(post).data)
+
+
+class WatchView(ThreadMixin, generics.GenericAPIView):
+    """PUT watches the call (or the commun), DELETE stops; both 204."""
+
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["put", "delete", "options"]
+    throttle_scope = None
+
+    @extend_schema(request=None, responses={204: None})
+    def put(self, request, **kwargs):
+        call, resource = self.target()
+        notifying.watch(user=request.user, call=call, resource=resource)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, **kwargs):
+        call, resource = self.target()
+        notifying.unwatch(user=request.user, call=call, resource=resource)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class NotificationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    read = serializers.SerializerMethodField()
+    text = serializers.SerializerMethodField()
+    url = serializers.SerializerMethodField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    call = serializers.CharField(source="call.slug")
+    resource = serializers.CharField(source="resource.slug", default=None)
+    version = serializers.IntegerField(source="version.number", default=None)
+    thread = serializers.IntegerField(source="thread_id", default=None)
+
+    def get_read(self, notification) -> bool:
+        return notification.read_at is not None
+
+    def get_text(self, notification) -> str:
+        return notifying.text_of(notification)
+
+    def get_url(self, notification) -> str:
+        return self.context["request"].build_absolute_uri(notifying.url_of(notification))
+
+
+class MyNotifications(generics.ListAPIView):
+    """One's notifications, newest first; `?unread=1` for the unread ones only."""
+
+    serializer_class = NotificationSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool)])
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        unread = self.request.query_params.get("unread", "") in {"1", "true", "yes"}
+        return notifying.notifications_of(self.request.user, unread_only=unread)
+
+
+class NotificationsRead(generics.GenericAPIView):
+    """Marks `ids` (all when absent) read: 204."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=OpenApiTypes.OBJECT, responses={204: None})
+    def post(self, request):
+        data = request.data if request.data not in (None, "") else {}
+        data = _json_object(data, "{ids?}")
+        ids = data.get("ids")
+        if ids is not None and (
+            not isinstance(ids, list)
+            or len(ids) > 1000
+            or not all(isinstance(i, int) and not isinstance(i, bool) for i in ids)
+        ):
+            raise serializers.ValidationError(
+                {"ids": [_("Send a list of notification ids (at most 1000).")]}
+            )
+        notifying.mark_read(user=request.user, ids=ids)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PreferencesSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["email_notifications", "language"]
+
+
+class Preferences(generics.GenericAPIView):
+    """How one hears by e-mail: `never`, `immediate` or `daily` (a digest; the default)."""
+
+    serializer_class = PreferencesSerializer
+    permission_classes = [IsAuthenticated]
+    http_method_names = ["get", "patch", "options"]
+
+    def get(self, request):
+        return Response(self.get_serializer(request.user).data)
+
+    def patch(self, request):
+        data = _json_object(request.data, "{email_notifications}")
+        user = notifying.set_preferences(
+            user=request.user,
+            email_notifications=data.get("email_notifications"),
+            language=data.get("language"),
+        )
+        return Response(self.get_serializer(user).data)
+
+
+_call = "calls/<slug:call>"
+_res = f"{_call}/resources/<slug:resource>"
+people_patterns = [
+    path(f"{_call}/threads", ThreadList.as_view(), name="call-threads"),
+    path(f"{_call}/threads/<int:thread>", ThreadDetail.as_view(), name="call-thread"),
+    path(f"{_call}/threads/<int:thread>/posts", ThreadPosts.as_view(), name="call-thread-posts"),
+    path(
+        f"{_call}/threads/<int:thread>/posts/<int:post>/hide",
+        PostHide.as_view(),
+        name="call-post-hide",
+    ),
+    path(f"{_res}/threads", ThreadList.as_view(), name="resource-threads"),
+    path(f"{_res}/threads/<int:thread>", ThreadDetail.as_view(), name="resource-thread"),
+    path(
+        f"{_res}/threads/<int:thread>/posts",
+        ThreadPosts.as_view(),
+        name="resource-thread-posts",
+    ),
+    path(
+        f"{_res}/threads/<int:thread>/posts/<int:post>/hide",
+        PostHide.as_view(),
+        name="resource-post-hide",
+    ),
+    path(f"{_call}/watch", WatchView.as_view(), name="call-watch"),
+    path(f"{_res}/watch", WatchView.as_view(), name="resource-watch"),
+    path("me/notifications", MyNotifications.as_view(), name="my-notifications"),
+    path("me/notifications/read", NotificationsRead.as_view(), name="my-notifications-read"),
+    path("me/preferences", Preferences.as_view(), name="my-preferences"),
+]
+
+urlpatterns += people_patterns

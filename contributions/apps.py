@@ -12,6 +12,28 @@ class ContributionsConfig(AppConfig):
         from . import slots
 
         slots.connect()  # the panels contributions fills on appel's and resources' pages
+
+        # The seams with appel and resources (which may not import this app): their signals,
+        # sent after commit, only enqueue our notification tasks.
+        from appel.signals import call_status_changed
+        from resources import signals
+
+        from . import tasks
+
+        def version_saved(sender, *, resource_id, version_id, actor_id, **kwargs):
+            tasks.notify_version.enqueue(version_id, actor_id)
+
+        def participant_joined(sender, *, resource_id, user_id, **kwargs):
+            tasks.notify_joined.enqueue(resource_id, user_id)
+
+        def status_changed(sender, *, call_id, status, actor_id, at, **kwargs):
+            tasks.notify_call_status.enqueue(call_id, status, actor_id, at)
+
+        call_status_changed.connect(status_changed, weak=False, dispatch_uid="notify-status")
+        signals.version_saved.connect(version_saved, weak=False, dispatch_uid="notify-version")
+        signals.participant_joined.connect(
+            participant_joined, weak=False, dispatch_uid="notify-joined"
+        )
         user_logged_in.connect(_count_waiting, dispatch_uid="contributions-count-waiting")
 
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -127,3 +128,166 @@ class Decision(models.Model):
     def save(self, *args, **kwargs):
         self.answer_html = render_markdown(self.answer)
         super().save(*args, **kwargs)
+
+
+class Thread(models.Model):
+    """A discussion on a commun, or on a call (the call's forum); written by discussing.py.
+
+    It may be about one passage of one version: `version` and `quote` keep
+    what the discussion started from, whatever the text became since.
+    """
+
+    call = models.ForeignKey("appel.Call", on_delete=models.CASCADE, related_name="threads")
+    resource = models.ForeignKey(
+        "resources.Resource",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="threads",
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("title"), max_length=200)
+    version = models.ForeignKey(
+        ResourceVersion, on_delete=models.SET_NULL, null=True, blank=True, related_name="threads"
+    )
+    quote = models.TextField(_("quoted passage"), blank=True)
+    resolved = models.BooleanField(_("resolved"), default=False)
+    posts_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    last_post_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-last_post_at", "-pk"]
+        indexes = [
+            models.Index(fields=["resource", "resolved", "-last_post_at"], name="thread_resource"),
+            models.Index(fields=["call", "-last_post_at"], name="thread_call"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        if self.resource_id:
+            return reverse(
+                "contributions:resource-thread",
+                args=[self.call.slug, self.resource.slug, self.pk],
+            )
+        return reverse("contributions:call-thread", args=[self.call.slug, self.pk])
+
+
+class Post(models.Model):
+    """One message of a thread, its first one included. Markdown, rendered once at save."""
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(_("message"))
+    body_html = models.TextField(editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    hidden = models.BooleanField(default=False)
+    hidden_reason = models.CharField(max_length=500, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["thread", "created_at"], name="post_thread")]
+
+    def __str__(self):
+        return f"{self.author} in {self.thread}"
+
+    def save(self, *args, **kwargs):
+        self.body_html = render_markdown(self.body)
+        super().save(*args, **kwargs)
+
+
+class Watch(models.Model):
+    """Someone follows a call or one of its communs (resource set): they are notified of it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    call = models.ForeignKey("appel.Call", on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "resource"],
+                condition=models.Q(resource__isnull=False),
+                name="watch_resource_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "call"],
+                condition=models.Q(resource__isnull=True),
+                name="watch_call_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["resource", "user"], name="watch_resource"),
+            models.Index(fields=["call", "user"], name="watch_call"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} watches {self.resource or self.call}"
+
+
+class Notification(models.Model):
+    """Something one person should know; written in bulk by contributions/tasks.py.
+
+    It keeps ids, not sentences: its text is said in the reader's language
+    when shown (`notifying.text_of`) or e-mailed.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_VERSION = "new_version", _("New version")
+        REVIEW = "review", _("Review")
+        VALIDATED = "validated", _("Validated")
+        THREAD = "thread", _("New thread")
+        REPLY = "reply", _("Reply")
+        MENTION = "mention", _("Mention")
+        JOINED = "joined", _("Joined")
+        CALL_STATUS = "call_status", _("Call status")
+        DECISION = "decision", _("Decision")
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(max_length=20, choices=Kind)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    call = models.ForeignKey("appel.Call", on_delete=models.CASCADE, related_name="+")
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    version = models.ForeignKey(
+        ResourceVersion, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, null=True, related_name="+")
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="+")
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    # Set when an e-mail (immediate or digest) told of it: nothing is e-mailed twice.
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["recipient", "-created_at"], name="notification_recipient"),
+            models.Index(
+                fields=["recipient", "emailed_at"],
+                name="notification_to_email",
+                condition=models.Q(emailed_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} for {self.recipient}"

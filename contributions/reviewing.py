@@ -48,6 +48,7 @@ from appel.models import Call, Membership
 from resources import authorship
 from resources.models import Resource, ResourceVersion
 
+from . import notifying
 from .models import Review
 
 # A review comment is a note, not a second copy of the resource.
@@ -254,6 +255,7 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
         # snapshot of the resource stays as its editors saved it.
         resource.stable_version = version
         resource.save(update_fields=["stable_version"])
+    notifying.review_recorded(review)
     transaction.on_commit(lambda: forget_waiting(reviewer))
     return review
 

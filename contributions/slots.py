@@ -4,11 +4,16 @@ Connected by `contributions.apps`; the slots are defined and documented in
 appel/slots.py and resources/slots.py.
 """
 
+from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from . import attribution, deciding, reviewing
+from appel.loaders import visible_calls
+from resources.models import Participation, Resource
+
+from . import attribution, deciding, discussing, notifying, reviewing
 from .api import VersionReviewSerializer
+from .models import Watch
 
 # The resource page's panel names this many authors; the attribution page lists everyone.
 PANEL_AUTHORS = 5
@@ -124,24 +129,104 @@ def account_data(*, request):
     return render_to_string("contributions/profile_data.html", request=request)
 
 
+# The people around a commun
+
+OPEN_THREADS_SHOWN = 50
+
+
+def resource_threads(*, resource):
+    """The commun's open threads, the latest active first (one query; in the cached parts,
+    which discussing.py renews through `pagecache.renew_resource`)."""
+    threads = list(discussing.open_threads(resource)[:OPEN_THREADS_SHOWN])
+    return render_to_string(
+        "contributions/resource_threads.html", {"resource": resource, "threads": threads}
+    )
+
+
+def reader_place(*, request, resource_id, call_slug, resource_slug, call_open):
+    """The reader's place in a commun: joined (and how), watching; one query."""
+    user = request.user
+    role = Participation.objects.filter(resource=OuterRef("pk"), user=user).values("role")[:1]
+    watching = Watch.objects.filter(resource=OuterRef("pk"), user=user)
+    place = (
+        Resource.objects.filter(pk=resource_id)
+        .annotate(role=Subquery(role), watching=Exists(watching))
+        .values("role", "watching")
+        .first()
+    ) or {"role": None, "watching": False}
+    ctx = {
+        "place": place,
+        "call_slug": call_slug,
+        "resource_slug": resource_slug,
+        "call_open": call_open,
+    }
+    return render_to_string("contributions/your_place.html", ctx, request=request)
+
+
+def discuss_passage(*, request, version):
+    """On a version's page: open a thread about a passage of it."""
+    ctx = {"version": version, "resource": version.resource, "call": version.resource.call}
+    return render_to_string("contributions/discuss_passage.html", ctx, request=request)
+
+
+def call_watch(*, request, call):
+    """On the call page: watch the call, or stop (one query, signed-in readers only)."""
+    if not request.user.is_authenticated:
+        return ""
+    ctx = {"call": call, "watching": notifying.is_watching(request.user, call=call)}
+    return render_to_string("contributions/call_watch.html", ctx, request=request)
+
+
+def profile_people(*, request, profile_user):
+    """The teams a person is in (as the reader may see them); one's e-mail preferences."""
+    participations = list(
+        Participation.objects.filter(
+            user=profile_user, resource__call__in=visible_calls(request.user)
+        )
+        .select_related("resource__call")
+        .defer("resource__content", "resource__search_document")
+        .order_by("-joined_at", "-pk")[:100]
+    )
+    prefs = None
+    if request.user.is_authenticated and request.user.pk == profile_user.pk:
+        from .views.people import PreferencesForm
+
+        prefs = PreferencesForm(instance=request.user)
+    ctx = {"profile_user": profile_user, "participations": participations, "prefs": prefs}
+    return render_to_string("contributions/profile_people.html", ctx, request=request)
+
+
+def header_bell(*, request):
+    """The bell and its unread count: read with the user (`User.unread_notifications`), no query."""
+    return render_to_string("contributions/header_bell.html", request=request)
+
+
 def connect():
-    from appel.slots import ACCOUNT, CALL_LINKS, HEADER, PROFILE
+    from appel.slots import ACCOUNT, CALL_LINKS, CALL_PAGE, HEADER, PROFILE
     from resources.slots import (
         RESOURCE_DECISIONS,
         RESOURCE_PANEL,
+        RESOURCE_READER,
         RESOURCES_DECISION_DATA,
+        VERSION_ASIDE,
         VERSION_REVIEW_DATA,
         VERSION_REVIEWS,
     )
 
+    RESOURCE_PANEL.provide(resource_threads)
     RESOURCE_PANEL.provide(resource_panel)
+    RESOURCE_READER.provide(reader_place)
     RESOURCE_DECISIONS.provide(resource_decisions)
     RESOURCES_DECISION_DATA.provide(resources_decision_data)
     VERSION_REVIEWS.provide(version_reviews)
     VERSION_REVIEW_DATA.provide(version_review_data)
+    VERSION_ASIDE.provide(discuss_passage)
     PROFILE.provide(profile_to_review)
     PROFILE.provide(profile_reviews)
+    PROFILE.provide(profile_people)
     PROFILE.provide(profile_decisions)
+    HEADER.provide(header_bell)
     HEADER.provide(header_to_review)
     CALL_LINKS.provide(call_retribution_link)
+    CALL_PAGE.provide(call_watch)
     ACCOUNT.provide(account_data)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, credits, dashboard, deciding, review
+from .views import account, credits, dashboard, deciding, people, review
 
 app_name = "contributions"
 
@@ -38,4 +38,39 @@ urlpatterns = [
     # A person's own data
     path("accounts/profile/data.json", account.account_data, name="account-data"),
     path("accounts/delete/", account.account_delete, name="account-delete"),
+]
+
+
+def _threads(prefix, name):
+    """The thread pages at a commun's address or at its call's (its forum)."""
+    return [
+        path(f"{prefix}threads/", people.thread_list, name=f"{name}-threads"),
+        path(f"{prefix}threads/new/", people.thread_create, name=f"{name}-thread-create"),
+        path(f"{prefix}threads/<int:thread>/", people.thread_detail, name=f"{name}-thread"),
+        path(
+            f"{prefix}threads/<int:thread>/resolve/",
+            people.thread_resolve,
+            name=f"{name}-thread-resolve",
+        ),
+        path(
+            f"{prefix}threads/<int:thread>/posts/<int:post>/edit/",
+            people.post_edit,
+            name=f"{name}-post-edit",
+        ),
+        path(
+            f"{prefix}threads/<int:thread>/posts/<int:post>/hide/",
+            people.post_hide,
+            name=f"{name}-post-hide",
+        ),
+        path(f"{prefix}watch/", people.watch_toggle, name=f"{name}-watch"),
+    ]
+
+
+urlpatterns += [
+    *_threads("calls/<slug:call_slug>/", "call"),
+    *_threads(_resource, "resource"),
+    path("notifications/", people.notification_list, name="notifications"),
+    path("notifications/read/", people.notifications_read, name="notifications-read"),
+    path("notifications/preferences/", people.preferences, name="preferences"),
+    path("notifications/unsubscribe/<str:token>/", people.unsubscribe, name="unsubscribe"),
 ]

@@ -28,8 +28,8 @@ from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
 from appel.parsers import JSONParser
 
-from . import editing, files, links, loaders, reading, search, slots
-from .models import FileRevision, Resource, ResourceVersion
+from . import editing, files, links, loaders, reading, search, slots, teams
+from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
 
@@ -140,6 +140,7 @@ class ResourceSerializer(serializers.ModelSerializer):
     derived_from = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
+    participants_count = serializers.IntegerField(read_only=True, default=0)
     completeness = CompletenessSerializer(read_only=True)
     decisions = serializers.SerializerMethodField(
         help_text="The published cut-off decisions about this resource, the latest first."
@@ -165,6 +166,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "url",
+            "participants_count",
             "completeness",
             "decisions",
             "backlinks",
@@ -761,6 +763,51 @@ class Search(generics.GenericAPIView):
 
 _RESOURCE = "calls/<slug:call>/resources/<slug:resource>"
 
+
+class ParticipantSerializer(serializers.ModelSerializer):
+    username = serializers.CharField(source="user.username", read_only=True)
+    display_name = serializers.CharField(source="user.display_name", read_only=True)
+
+    class Meta:
+        model = Participation
+        fields = ["username", "display_name", "role", "joined_at"]
+        read_only_fields = fields
+
+
+class Participants(generics.GenericAPIView):
+    """The team of a commun; POST joins it, DELETE leaves it (oneself, while the call is open).
+
+    The last lead cannot leave (409): a commun always has someone to answer for it.
+    """
+
+    serializer_class = ParticipantSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
+    throttle_scope = "edit"
+
+    def resource(self):
+        return loaders.get_resource(self.request.user, self.kwargs["call"], self.kwargs["resource"])
+
+    def get(self, request, call, resource):
+        page = self.paginate_queryset(teams.team(self.resource()))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    @extend_schema(request=None, responses={201: ParticipantSerializer})
+    def post(self, request, call, resource):
+        with _domain_errors():
+            participation, created = teams.join(resource=self.resource(), user=request.user)
+        code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(self.get_serializer(participation).data, status=code)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request, call, resource):
+        with _domain_errors():
+            try:
+                teams.leave(resource=self.resource(), user=request.user)
+            except teams.LastLead as error:
+                raise Conflict(str(error)) from None
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
 urlpatterns = [
     path("calls/<slug:call>/resources", ResourceList.as_view(), name="resource-list"),
     path(_RESOURCE, ResourceDetail.as_view(), name="resource-detail"),
@@ -772,6 +819,7 @@ urlpatterns = [
         name="version-restore",
     ),
     path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
+    path(f"{_RESOURCE}/participants", Participants.as_view(), name="resource-participants"),
     path(f"{_RESOURCE}/files", FileList.as_view(), name="file-list"),
     path(f"{_RESOURCE}/files/<str:name>", FileDetail.as_view(), name="file-detail"),
     path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),

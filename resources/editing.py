@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from appel import audit, licenses
 from appel.models import Call, Challenge, unique_slug
 
-from . import authorship, completeness, links, search
+from . import authorship, completeness, links, search, signals
 from .diff import three_way_merge
-from .models import Resource, ResourceVersion
+from .models import Participation, Resource, ResourceVersion
 
 
 class CallNotOpen(Exception):
@@ -218,6 +218,9 @@ def _save_version(
     resource.latest_version = version
     resource.save(update_fields=["latest_version"])
     links.record(resource, content)
+    signals.send_on_commit(
+        signals.version_saved, resource_id=resource.pk, version_id=version.pk, actor_id=author.pk
+    )
     return version
 
 
@@ -290,6 +293,10 @@ def create_resource(
                 comment=comment,
                 parent=None,
                 word_authors=word_authors,
+            )
+            # The creator leads the commun's team (resources/teams.py).
+            Participation.objects.create(
+                resource=version.resource, user=author, role=Participation.Role.LEAD
             )
     except IntegrityError as error:  # the same slug, taken an instant ago
         raise ValidationError(

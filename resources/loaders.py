@@ -8,13 +8,15 @@ pointers in one query, and the heavy columns of a version (rendered HTML,
 word authorship) are read only where a page shows them.
 """
 
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from appel.loaders import visible_calls
 
-from .models import Resource, ResourceVersion
+from .models import Participation, Resource, ResourceVersion
 
 # Version numbers are stored as 32-bit integers: larger ones cannot exist, and
 # looking them up would make PostgreSQL raise instead of finding nothing.
@@ -68,10 +70,18 @@ def resources(user, *, with_versions=False, with_content=False, with_source=Fals
         deferred.append("content")
     if not with_versions:
         deferred += heavy_columns("latest_version__", "stable_version__")
+    team_size = (
+        Participation.objects.filter(resource=OuterRef("pk"))
+        .order_by()
+        .values("resource")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return (
         Resource.objects.with_versions()
         .select_related("derived_from__resource__call")
         .filter(call__in=visible_calls(user))
+        .annotate(participants_count=Coalesce(Subquery(team_size), 0))
         .defer(*deferred)
     )
 

@@ -213,6 +213,34 @@ class ResourceVersion(models.Model):
         return version.field_dict["content"]
 
 
+class Participation(models.Model):
+    """Someone who says "I work on this commun", whether or not they wrote in it yet.
+
+    Its creator is its first lead (resources/editing.create_resource); people
+    join and leave through resources/teams.py, which keeps at least one lead.
+    """
+
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead")
+        PARTICIPANT = "participant", _("Participant")
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="participations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="participations"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role, default=Role.PARTICIPANT)
+    joined_at = models.DateTimeField(_("joined on"), default=timezone.now)
+
+    class Meta:
+        ordering = ["joined_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["resource", "user"], name="participation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role}) @ {self.resource}"
+
+
 class ResourceFile(models.Model):
     """A named file of a resource (an image, a document, a data set); its bytes are revisions.
 

@@ -12,6 +12,8 @@ says what that is, and it renews the cache itself:
   call's phase (its status with its dates applied: edit button, read-only
   notice);
 - the language;
+- a stamp per resource, replaced when its team or its discussion changes
+  (`renew_resource`): the team list and the open threads are in the parts;
 - a generation, replaced whenever a name the parts show changes outside
   the resource: a user's display name, a call, a défi, a cut-off date (its
   publication shows the decisions about each commun), a file uploaded, a
@@ -20,7 +22,7 @@ says what that is, and it renews the cache itself:
   rewritten in bulk (the `html_rewritten` signal, sent by
   `rerender_markdown` and `links.rerender_linking_to`).
 
-Nothing else renews by hand, and a stale text cannot be served: a new
+Besides `renew_resource`, nothing renews by hand, and a stale text cannot be served: a new
 version is a new key. Entries live `TIMEOUT` seconds at most, which also
 bounds how long a process-local cache (no `REDIS_URL`, several processes)
 can show a renamed author's old name.
@@ -76,18 +78,37 @@ def page_state(user, call_slug, slug):
     raise Http404(_("This call has no such resource."))
 
 
+def _people_key(resource_id):
+    return f"resource-page:people:{resource_id}"
+
+
 def resource_page_parts(user, call_slug, slug, render):
-    """The parts `render()` returns for this resource page, cached while fresh; else Http404."""
+    """The parts `render()` returns for this resource page, cached while fresh; else Http404.
+
+    Returns (state, parts): the state's first item is the resource's id. Its
+    team and its open threads are in the parts too: `renew_resource` marks
+    them changed.
+    """
     state = page_state(user, call_slug, slug)
     key = "resource-page:" + ":".join(map(str, (*state, get_language())))
-    found = cache.get_many([GENERATION_KEY, key])
+    people_key = _people_key(state[0])
+    found = cache.get_many([GENERATION_KEY, key, people_key])
     generation = found.get(GENERATION_KEY) or _start_generation()
+    stamp = (generation, found.get(people_key))
     cached = found.get(key)
-    if cached is not None and cached[0] == generation:
-        return cached[1]
+    if cached is not None and cached[0] == stamp:
+        return state, cached[1]
     parts = render()
-    cache.set(key, (generation, parts), TIMEOUT)
-    return parts
+    cache.set(key, (stamp, parts), TIMEOUT)
+    return state, parts
+
+
+def renew_resource(resource_id):
+    """The team or the discussion of one resource changed: its page parts are stale.
+
+    Called after commit by resources/teams.py and contributions/discussing.py.
+    """
+    cache.set(_people_key(resource_id), time.time_ns(), None)
 
 
 def _start_generation():

@@ -20,6 +20,16 @@ VERSION_REVIEW_DATA = Slot(
     "The `reviews` of a version in the API's version detail: version -> list of dicts "
     "{reviewer, verdict, comment, comment_html, created_at}.",
 )
+RESOURCE_READER = Slot(
+    "resource-reader",
+    "Above the panel of the resource page, outside its cached parts, for a signed-in reader "
+    "(asked on every request: one query at most): request, resource_id, call_slug, "
+    "resource_slug, call_open -> HTML.",
+)
+VERSION_ASIDE = Slot(
+    "version-aside",
+    "Beside a version on its page: request, version (with its resource and call) -> HTML.",
+)
 RESOURCE_DECISIONS = Slot(
     "resource-decisions",
     "Beside the text of the resource page, above the credit panel (cached with it): "

@@ -20,6 +20,8 @@ urlpatterns = [
         name="version-restore",
     ),
     path(f"{_RESOURCE}/diff/", views.resource_diff, name="resource-diff"),
+    path(f"{_RESOURCE}/team/", views.resource_team, name="resource-team"),
+    path(f"{_RESOURCE}/join/", views.resource_join, name="resource-join"),
     # `files/NAME` in a text, relative to the resource's page, is the file's address.
     path(f"{_RESOURCE}/files/", views.file_list, name="file-list"),
     path(f"{_RESOURCE}/files/<str:name>", views.file_download, name="file-download"),

@@ -27,6 +27,7 @@ from django.views.decorators.http import (
 
 from appel.loaders import get_call
 from appel.markup import render_markdown
+from appel.models import Call
 from appel.ratelimit import (
     RateLimited,
     hit,
@@ -36,8 +37,9 @@ from appel.ratelimit import (
     too_many_requests,
 )
 
-from . import conflicts, editing, files, links, loaders, pagecache, reading, search
+from . import conflicts, editing, files, links, loaders, pagecache, reading, search, teams
 from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
+from .models import Participation
 
 LIST_PAGE_SIZE = 50
 SORTS = {"recent": ("-updated_at", "-pk"), "title": ("title", "pk")}
@@ -158,13 +160,21 @@ def resource_detail(request, call_slug, resource_slug):
     One small query finds what the page depends on; its parts are rendered
     only when that changed (`resources.pagecache`).
     """
-    parts = pagecache.resource_page_parts(
+    state, parts = pagecache.resource_page_parts(
         request.user,
         call_slug,
         resource_slug,
         lambda: _resource_page_parts(request, call_slug, resource_slug),
     )
-    return render(request, "resources/resource_detail.html", {"parts": parts})
+    # What depends on the reader (joined? watching?) is asked outside the cached parts.
+    ctx = {
+        "parts": parts,
+        "resource_id": state[0],
+        "call_slug": call_slug,
+        "resource_slug": resource_slug,
+        "call_open": state[-1] == Call.Status.OPEN,
+    }
+    return render(request, "resources/resource_detail.html", ctx)
 
 
 def _resource_page_parts(request, call_slug, resource_slug):
@@ -182,9 +192,10 @@ def _resource_page_parts(request, call_slug, resource_slug):
         "waiting": latest.number - stable.number if stable else 0,
         "read_only": _read_only_reason(resource.call),
     }
+    ctx["team"] = list(teams.team(resource))
     return {
         part: render_to_string(f"resources/resource_page_parts.html#{part}", ctx)
-        for part in ("title", "breadcrumbs", "content")
+        for part in ("title", "breadcrumbs", "content", "panel")
     }
 
 
@@ -583,6 +594,51 @@ def call_changes(request, call_slug):
 
 
 @require_GET
+def resource_team(request, call_slug, resource_slug):
+    """The team of a commun; its leads name other leads here."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    ctx = {
+        "resource": resource,
+        "call": resource.call,
+        "team": list(teams.team(resource)),
+        "is_lead": teams.role_of(resource, request.user) == Participation.Role.LEAD,
+        "read_only": _read_only_reason(resource.call),
+    }
+    return render(request, "resources/resource_team.html", ctx)
+
+
+@require_POST
+@login_required
+@limit_posts("edit")
+def resource_join(request, call_slug, resource_slug):
+    """Join the commun's team, leave it (`leave=1`), or, as a lead, name a lead (`promote`)."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    try:
+        if username := request.POST.get("promote"):
+            member = teams.team(resource).filter(user__username=username).first()
+            if member is None:
+                raise Http404(_("This person is not in the team."))
+            teams.promote(resource=resource, user=member.user, actor=request.user)
+            messages.success(
+                request, _("%(name)s leads this commun too.") % {"name": member.user.name}
+            )
+            return redirect("resources:resource-team", resource.call.slug, resource.slug)
+        elif request.POST.get("leave") == "1":
+            if teams.leave(resource=resource, user=request.user):
+                messages.success(request, _("You left the team of this commun."))
+        else:
+            _participation, created = teams.join(resource=resource, user=request.user)
+            if created:
+                messages.success(
+                    request, _("You joined this commun: you will be told of what happens in it.")
+                )
+    except editing.CallNotOpen:
+        _read_only(request, resource.call)
+    except teams.LastLead as error:
+        messages.error(request, str(error))
+    return redirect(resource)
+
+
 def file_list(request, call_slug, resource_slug):
     """Every file of a resource with all its revisions, licenses and uploaders."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)

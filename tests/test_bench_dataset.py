@@ -15,7 +15,7 @@ from reversion.models import Version as Snapshot
 
 from bench import dataset
 from contributions.models import Review
-from resources.models import Resource, ResourceVersion
+from resources.models import Participation, Resource, ResourceVersion
 
 SIZE = dataset.SMALL
 
@@ -76,12 +76,19 @@ def _rows(call):
             "reviewer", "version__resource"
         )
     )
+    participations = sorted(
+        (p.resource.slug, p.user.username, p.role)
+        for p in Participation.objects.filter(resource__call=call).select_related(
+            "resource", "user"
+        )
+    )
     return {
         "resources": resources,
         "versions": versions,
         "revisions": revisions,
         "snapshots": snapshots,
         "reviews": reviews,
+        "participations": participations,
     }
 
 
@@ -103,7 +110,9 @@ def test_it_plays_every_kind_of_step(both):
     assert any(r["stable_version"] for r in domain["resources"].values())
 
 
-@pytest.mark.parametrize("table", ["resources", "versions", "revisions", "snapshots", "reviews"])
+@pytest.mark.parametrize(
+    "table", ["resources", "versions", "revisions", "snapshots", "reviews", "participations"]
+)
 def test_it_writes_the_rows_the_domain_functions_write(both, table):
     domain, fast = both
     assert fast[table] == domain[table]
@@ -121,3 +130,16 @@ def test_it_makes_the_same_texts_every_time():
     assert [s.content for s in first.steps] == [s.content for s in again.steps]
     assert len({s.content for s in first.steps}) == SIZE.versions  # every edit changes the text
     assert 4_500 <= len(first.steps[0].content.encode()) <= 6_000
+
+
+def test_it_adds_the_people_around_the_hot_commun_once(db):
+    from contributions.models import Notification, Post, Watch
+
+    call = dataset.build(SIZE, call_slug="bench-fast", fast=True, workers=1)
+    dataset.add_people(call)  # a second time: nothing more
+    hot = call.resources.get(slug=dataset.HOT_SLUG)
+    assert Watch.objects.filter(resource=hot).count() == dataset.WATCHERS
+    assert Post.objects.filter(thread__call=call).count() == dataset.THREAD_POSTS
+    reader = Notification.objects.filter(recipient__username=dataset.READER)
+    assert reader.count() == dataset.READER_NOTIFICATIONS
+    assert reader.filter(read_at__isnull=True).count() == 40

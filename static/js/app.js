@@ -128,3 +128,18 @@
     });
   });
 })();
+
+// Discuss a passage: text selected in a version's text fills the quote of the
+// "open a thread about it" form (contributions/discuss_passage.html).
+(() => {
+  const form = document.querySelector("form[data-quote-form]");
+  const text = document.querySelector(".resource-text");
+  if (!form || !text) return;
+  const quote = form.querySelector("textarea[name=quote]");
+  document.addEventListener("selectionchange", () => {
+    const selection = document.getSelection();
+    if (!selection || selection.isCollapsed || !text.contains(selection.anchorNode)) return;
+    const chosen = selection.toString().trim();
+    if (chosen) quote.value = chosen.slice(0, 2000);
+  });
+})();

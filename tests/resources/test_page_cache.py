@@ -83,7 +83,8 @@ def test_signing_in_keeps_the_parts_and_the_header_is_the_readers_own(
     cached, bob, client, django_assert_num_queries
 ):
     client.force_login(bob)  # saves bob's last_login: not a name, the parts stay
-    with django_assert_num_queries(3):  # the session, the user, the page's state
+    # the session, the user, the page's state, the reader's place in the commun (join, watch)
+    with django_assert_num_queries(4):
         page = client.get(PAGE).content.decode()
     assert "Log out" in page and "Log out" not in cached
     client.logout()

@@ -15,6 +15,7 @@ def test_it_describes_the_resource_api_without_warnings(db):
         "/calls/{call}/resources/{resource}/versions/{number}",
         "/calls/{call}/resources/{resource}/versions/{number}/restore",
         "/calls/{call}/resources/{resource}/diff",
+        "/calls/{call}/resources/{resource}/participants",
         "/calls/{call}/resources/{resource}/files",
         "/calls/{call}/resources/{resource}/files/{name}",
         "/calls/{call}/changes",

@@ -12,6 +12,7 @@ from rest_framework.test import APIClient
 
 from appel.models import Membership, User
 from appel.stewarding import add_cutoff
+from contributions.discussing import start_thread
 from resources.editing import edit_resource
 from resources.files import upload_file
 from tests.conftest import client_for
@@ -60,7 +61,18 @@ def resource(resource, bob):
 
 
 @pytest.fixture
-def roles(call, other_call, resource, alice, bob, charlie, rita, olga, victor, root):
+def threads(call, resource, bob):
+    """bob opened a thread on "guide" and one in the call's forum."""
+    return {
+        "resource": start_thread(
+            call=call, resource=resource, author=bob, title="Sur le guide", body="Une question."
+        ),
+        "call": start_thread(call=call, author=bob, title="Au forum", body="Bonjour à tous."),
+    }
+
+
+@pytest.fixture
+def roles(call, other_call, resource, threads, alice, bob, charlie, rita, olga, victor, root):
     assert call.role_of(rita) == Membership.Role.REVIEWER
     # One unpublished cut-off date, for the cut-off URLs (test_url_permissions.url_of).
     add_cutoff(call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice)

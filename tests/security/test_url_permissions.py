@@ -63,8 +63,112 @@ CUTOFF = {"call_slug": "eau", "cutoff": "<cutoff>"}
 API_CUTOFF = {"call": "eau", "cutoff": "<cutoff>"}
 NEW_CUTOFF = {"title": "Relevé de septembre", "date": "2026-09-29"}
 
+
+def _thread_id(title):
+    from contributions.models import Thread
+
+    return Thread.objects.get(title=title).pk
+
+
+def _post_id(title):
+    from contributions.models import Post
+
+    return Post.objects.filter(thread__title=title).order_by("pk").first().pk
+
+
+# Threads exist once the `roles` fixture ran: their ids are looked up at request time.
+R_THREAD = {**RES, "thread": lambda: _thread_id("Sur le guide")}
+C_THREAD = {"call_slug": "eau", "thread": lambda: _thread_id("Au forum")}
+R_POST = {**R_THREAD, "post": lambda: _post_id("Sur le guide")}
+C_POST = {**C_THREAD, "post": lambda: _post_id("Au forum")}
+# The API names the URL's parts as API.md does.
+API_R_THREAD = {**API_RES, "thread": R_THREAD["thread"]}
+API_C_THREAD = {"call": "eau", "thread": C_THREAD["thread"]}
+API_R_POST = {**API_R_THREAD, "post": R_POST["post"]}
+API_C_POST = {**API_C_THREAD, "post": C_POST["post"]}
+NEW_THREAD = {"title": "Une idée", "body": "Et si @bob relisait ?"}
+POST_ONLY = rule(405)
+# Only the thread's author (bob) and the call's stewards resolve it.
+RESOLVERS = rule(403, anonymous=302, author=302, steward=302)
+AUTHOR_ONLY_PAGE = rule(403, anonymous=302, author=200)
+STEWARDS_ONLY_POST = rule(403, anonymous=302, steward=302)
+API_SIGNED_IN = rule(200, anonymous=401)
+
+
+def _people_pages(prefix, kwargs, thread, post):
+    return {
+        f"contributions:{prefix}-threads": {"kwargs": kwargs, "get": every(200)},
+        f"contributions:{prefix}-thread-create": {
+            "kwargs": kwargs,
+            "get": LOGGED_IN_ONLY,
+            "post": rule(302),
+            "post_data": NEW_THREAD,
+        },
+        f"contributions:{prefix}-thread": {
+            "kwargs": thread,
+            "get": every(200),
+            "post": rule(302),
+            "post_data": {"body": "Merci !"},
+        },
+        f"contributions:{prefix}-thread-resolve": {
+            "kwargs": thread,
+            "get": POST_ONLY,
+            "post": RESOLVERS,
+            "post_data": {"resolved": "1"},
+        },
+        f"contributions:{prefix}-post-edit": {"kwargs": post, "get": AUTHOR_ONLY_PAGE},
+        f"contributions:{prefix}-post-hide": {
+            "kwargs": post,
+            "get": POST_ONLY,
+            "post": STEWARDS_ONLY_POST,
+            "post_data": {"reason": "Hors sujet"},
+        },
+        f"contributions:{prefix}-watch": {
+            "kwargs": kwargs,
+            "get": POST_ONLY,
+            "post": rule(302),
+            "post_data": {"watch": "1"},
+        },
+    }
+
+
+def _people_api(prefix, kwargs, thread, post):
+    return {
+        f"api:{prefix}-threads": {
+            "kwargs": kwargs,
+            "get": every(200),
+            "post": rule(201, anonymous=401),
+            "post_data": NEW_THREAD,
+        },
+        f"api:{prefix}-thread": {
+            "kwargs": thread,
+            "get": every(200),
+            "patch": rule(403, anonymous=401, author=200, steward=200),
+            "patch_data": {"resolved": True},
+        },
+        f"api:{prefix}-thread-posts": {
+            "kwargs": thread,
+            "get": rule(405, anonymous=401),
+            "post": rule(201, anonymous=401),
+            "post_data": {"body": "Merci @bob !"},
+        },
+        f"api:{prefix}-post-hide": {
+            "kwargs": post,
+            "get": rule(405, anonymous=401),
+            "post": rule(403, anonymous=401, steward=200),
+            "post_data": {"reason": "Hors sujet"},
+        },
+        f"api:{prefix}-watch": {
+            "kwargs": kwargs,
+            "get": rule(405, anonymous=401),
+            "put": rule(204, anonymous=401),
+            "delete": rule(204, anonymous=401),
+        },
+    }
+
+
 # name -> {"kwargs", optional "query", and one expectation per method:
-#          "get", "post", "patch", "delete" -> {role: status}; "post_data" the body}
+#          "get", "post", "put", "patch", "delete" -> {role: status}; "post_data" the body}
 TABLE = {
     # Calls and accounts (pages)
     "appel:home": {"kwargs": {}, "get": every(200)},
@@ -162,6 +266,25 @@ TABLE = {
         "get": rule(403, steward=200),
         "post": rule(403, anonymous=302, steward=302),
         "post_data": {"action": "publish"},
+    },
+    # People: teams, discussion, watching, notifications (pages)
+    "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
+    "resources:resource-team": {"kwargs": RES, "get": every(200)},
+    **_people_pages("call", {"call_slug": "eau"}, C_THREAD, C_POST),
+    **_people_pages("resource", RES, R_THREAD, R_POST),
+    "contributions:notifications": {"kwargs": {}, "get": LOGGED_IN_ONLY},
+    "contributions:notifications-read": {"kwargs": {}, "get": POST_ONLY, "post": rule(302)},
+    "contributions:preferences": {
+        "kwargs": {},
+        "get": POST_ONLY,
+        "post": rule(302),
+        "post_data": {"email_notifications": "never"},
+    },
+    # A forged or cut link: refused, for everyone alike.
+    "contributions:unsubscribe": {
+        "kwargs": {"token": "forged"},
+        "get": every(400),
+        "post": every(400),
     },
     "contributions:cutoff-list": {
         "kwargs": {"call_slug": "eau"},
@@ -262,6 +385,28 @@ TABLE = {
     "api:resource-attribution": {"kwargs": API_RES, "get": every(200)},
     "api:resource-export": {"kwargs": API_RES, "query": "?format=json", "get": every(200)},
     "api:call-export": {"kwargs": {"call": "eau"}, "get": every(200)},
+    # API: people
+    "api:resource-participants": {
+        "kwargs": API_RES,
+        "get": every(200),
+        # bob created "guide": he is in already (200), and its last lead (409 to leave).
+        "post": rule(201, anonymous=401, author=200),
+        "delete": rule(204, anonymous=401, author=409),
+    },
+    **_people_api("call", {"call": "eau"}, API_C_THREAD, API_C_POST),
+    **_people_api("resource", API_RES, API_R_THREAD, API_R_POST),
+    "api:my-notifications": {"kwargs": {}, "get": API_SIGNED_IN},
+    "api:my-notifications-read": {
+        "kwargs": {},
+        "get": rule(405, anonymous=401),
+        "post": rule(204, anonymous=401),
+    },
+    "api:my-preferences": {
+        "kwargs": {},
+        "get": API_SIGNED_IN,
+        "patch": rule(200, anonymous=401),
+        "patch_data": {"email_notifications": "never"},
+    },
     "api:cutoff-list": {
         "kwargs": {"call": "eau"},
         "get": every(200),
@@ -320,10 +465,15 @@ def test_it_finds_pages_and_api_endpoints_in_the_walk():
     assert not any(name.startswith("admin:") for name in names)
 
 
+def kwargs_of(entry):
+    """The URL's parts of a TABLE entry; ids of rows made by the fixtures are looked up now."""
+    return {key: value() if callable(value) else value for key, value in entry["kwargs"].items()}
+
+
 def url_of(name):
-    """The URL of a TABLE entry, the cut-off's id filled in."""
+    """The URL of a TABLE entry, ids of fixture rows (threads, the cut-off) filled in."""
     entry = TABLE[name]
-    kwargs = dict(entry["kwargs"])
+    kwargs = kwargs_of(entry)
     if kwargs.get("cutoff") == "<cutoff>":
         kwargs["cutoff"] = Cutoff.objects.get(call__slug="eau").pk
     return reverse(name, kwargs=kwargs) + entry.get("query", "")
@@ -347,7 +497,7 @@ def _request(name, method, user):
 CASES = [
     (name, method)
     for name, entry in TABLE.items()
-    for method in ("get", "post", "patch", "delete")
+    for method in ("get", "post", "put", "patch", "delete")
     if method in entry
 ]
 

@@ -64,7 +64,7 @@ def _ok(response, expected=(200, 201)):
 
 
 @pytest.fixture
-def hostile(alice, rita, db):
+def hostile(alice, rita, db, django_capture_on_commit_callbacks):
     """Builds the data of one chunk through the API; returns what pages to read."""
 
     def build(index):
@@ -164,7 +164,30 @@ def hostile(alice, rita, db):
                 format="json",
             )
         )
+        # Threads and posts: hostile titles, quotes and bodies, a mention of the author
+        # (so that their notifications page shows the thread's title too).
+        threads = {}
+        with django_capture_on_commit_callbacks(execute=True):
+            for where, url in (("resource", f"{base}/res"), ("call", f"/api/v1/calls/{slug}")):
+                threads[where] = _ok(
+                    steward.post(
+                        f"{url}/threads",
+                        {
+                            "title": text_value(payloads, 8, 200),
+                            "body": md + f"\n\n@author{index}",
+                            "quote": text_value(payloads, 9, 2000) if where == "resource" else "",
+                        },
+                        format="json",
+                    )
+                ).json()["id"]
+                _ok(
+                    author.post(
+                        f"{url}/threads/{threads[where]}/posts", {"body": md}, format="json"
+                    )
+                )
         res = {"call_slug": slug, "resource_slug": "res"}
+        r_thread = {**res, "thread": threads["resource"]}
+        c_thread = {"call_slug": slug, "thread": threads["call"]}
         pages = [
             reverse("appel:home"),
             reverse("appel:call-detail", args=[slug]),
@@ -191,6 +214,11 @@ def hostile(alice, rita, db):
             reverse("contributions:resource-derive", kwargs=res),
             reverse("contributions:call-retribution", kwargs={"call_slug": slug}),
             reverse("contributions:call-export", kwargs={"call_slug": slug}),
+            reverse("contributions:resource-threads", kwargs=res),
+            reverse("contributions:resource-thread", kwargs=r_thread),
+            reverse("contributions:call-threads", kwargs={"call_slug": slug}),
+            reverse("contributions:call-thread", kwargs=c_thread),
+            reverse("contributions:notifications"),
         ]
         not_html = [
             reverse("contributions:resource-export", kwargs=res) + "?format=md",
@@ -214,6 +242,11 @@ def hostile(alice, rita, db):
             f"/api/v1/calls/{slug}/changes",
             f"/api/v1/calls/{slug}/reviews/pending",
             "/api/v1/search?q=script",
+            f"{base}/res/threads",
+            f"{base}/res/threads/{threads['resource']}",
+            f"/api/v1/calls/{slug}/threads",
+            f"/api/v1/calls/{slug}/threads/{threads['call']}",
+            "/api/v1/me/notifications",
         ]
         return texts, pages, not_html, api, author
 
@@ -235,7 +268,11 @@ def test_it_shows_no_executable_markup_anywhere(hostile, alice, index):
             for field, value in texts.items():
                 if "<" in value and value in page:
                     problems.append(f"{url}: {field} shown unescaped")
-    own = web_client(User.objects.get(username=f"author{index}")).get(reverse("appel:profile"))
+    author_pages = web_client(User.objects.get(username=f"author{index}"))
+    notices = author_pages.get(reverse("contributions:notifications")).content.decode()
+    assert "notification-unread" in notices  # the mention arrived, its title escaped
+    problems += [f"notifications: {p}" for p in html_problems(notices)]
+    own = author_pages.get(reverse("appel:profile"))
     assert own.status_code == 200
     problems += [f"profile: {p}" for p in html_problems(own.content.decode())]
     if "<" in texts["display_name"] and texts["display_name"] in own.content.decode():

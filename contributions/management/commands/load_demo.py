@@ -10,7 +10,10 @@ from django.utils import timezone
 
 from appel.models import Call, Challenge, Membership, User
 from appel.stewarding import add_cutoff, launch_call, move_status, set_member
+from resources import teams
 from resources.editing import create_resource, edit_resource
+
+from ... import discussing
 
 CALL_DESCRIPTION = """\
 ## Pourquoi cet appel
@@ -257,7 +260,10 @@ class Command(BaseCommand):
 
 
 def _load_demo_resources(call, users):
-    """Two communs and an edit, so the resource pages have something to show."""
+    """Two communs, an edit, a team and threads, so the pages have something to show.
+
+    The notifications they cause are written after the commit (the tasks).
+    """
     guide = create_resource(
         call=call,
         author=users["lea"],
@@ -284,4 +290,26 @@ def _load_demo_resources(call, users):
         license="CC-BY-SA-4.0",
         challenge=call.challenges.get(slug="sobriete-fonciere"),
         comment="Méthode issue de notre expérimentation",
+    )
+    # People around the guide: Sam joins it and asks Léa about one of its sentences.
+    teams.join(resource=guide.resource, user=users["sam"])
+    thread = discussing.start_thread(
+        call=call,
+        resource=guide.resource,
+        author=users["sam"],
+        title="Arroser deux étés, ou trois ?",
+        body="@lea, d'après vos mesures, deux étés suffisent-ils aux jeunes arbres ?",
+        version=guide.resource.versions.get(number=2),
+        quote="Prévoir l'arrosage des deux premiers étés.",
+    )
+    discussing.add_post(
+        thread=thread,
+        author=users["lea"],
+        body="Deux étés pour les arbustes ; trois pour les arbres de plus de deux mètres.",
+    )
+    discussing.start_thread(
+        call=call,
+        author=users["claire"],
+        title="Bienvenue dans le forum de l'appel",
+        body="Présentez-vous ici, et dites sur quel défi vous souhaitez travailler.",
     )
