@@ -60,6 +60,24 @@ def draft(base: str, theirs: str, mine: str, *, theirs_label: str, mine_label: s
     return "".join(out), clashes
 
 
+def markers_as_text(text: str) -> str:
+    """The draft with each conflict marker line set apart as a plain paragraph.
+
+    Rendered as Markdown, `=======` under a line would make it a heading and
+    `>>>>>>>` seven nested quotes: the preview must show the markers as the
+    editor holds them, so that the person sees which passages are left to settle.
+    """
+    out = []
+    for line in text.splitlines(keepends=True):
+        if line.startswith((START, MIDDLE, END)):
+            # Alone between blank lines, a line is a paragraph; `>` alone still needs its escape.
+            shown = "\\" + line if line.startswith(END) else line
+            out += ["\n", shown.rstrip("\r\n") + "\n", "\n"]
+        else:
+            out.append(line)
+    return "".join(out)
+
+
 def resolve(base: str, theirs: str, mine: str, side: str) -> str:
     """Both edits merged, each clashing passage settled with `side`'s text.
 

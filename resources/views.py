@@ -74,7 +74,9 @@ def _preview(request, *, call=None, resource_slug=None):
         if not slug_re.fullmatch(slug):
             slug = "new"
         links_of_call = links.CallLinks(call, slug, content)
-    return render_markdown(content, links=links_of_call, seconds=PREVIEW_RENDER_SECONDS)
+    return render_markdown(
+        conflicts.markers_as_text(content), links=links_of_call, seconds=PREVIEW_RENDER_SECONDS
+    )
 
 
 @require_GET

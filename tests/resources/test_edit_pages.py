@@ -280,3 +280,13 @@ def test_it_requires_csrf_tokens(resource, charlie):
     data = {"title": "T", "content": "x", "base_version": 1}
     assert client.post(EDIT, data).status_code == 403
     assert client.post("/preview/", {"content": "x"}).status_code == 403
+
+
+def test_the_preview_of_a_draft_shows_its_markers_as_typed(conflicted, charlie_client):
+    theirs, mine, data, response = conflicted
+    draft = textarea(response.content.decode())
+    html = charlie_client.post("/preview/", {"content": draft}).content.decode()
+    # Not a heading made of the line above "=======", not seven nested quotes.
+    assert "<blockquote>" not in html and "<h1" not in html.split("Carte des puits")[1]
+    assert "<p>&lt;&lt;&lt;&lt;&lt;&lt;&lt; version 2 by Bob</p>" in html
+    assert "<p>=======</p>" in html and "<p>&gt;&gt;&gt;&gt;&gt;&gt;&gt; your text</p>" in html
