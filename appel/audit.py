@@ -1,24 +1,30 @@
-"""The audit log: who changed roles, statuses, budgets, restored versions or
-published a retribution.
+"""The audit log: who changed roles, statuses, budgets, invited people, set
+cut-off dates and decisions, restored versions, hid posts or published a
+retribution.
 
 `record` is called by the domain functions themselves (appel/stewarding.py,
-resources/editing.py, contributions/attribution.py), inside their
-transactions, so the web pages and the API leave the same trace and an
-action that rolls back leaves none.
+resources/editing.py, contributions/attribution.py, deciding.py,
+discussing.py, personal_data.py), inside their transactions, so the web
+pages and the API leave the same trace and an action that rolls back
+leaves none.
 
 An entry is stored as a code (`action`), the people it involves (keys, not
 names) and parameters (`details`: codes and numbers); `describe` turns it
 into a sentence in the language of whoever reads it ("Claire Dubois a ouvert
-l'appel", "Alice named Rita reviewer"). Nothing stored is in a language.
+l'appel", "Alice named Rita reviewer"), through `SENTENCES`, which has one
+for every action. Nothing stored is in a language but what people typed
+(a thread's title, a moderation reason).
 """
 
+import datetime
 import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.utils.translation import pgettext
+from django.utils.translation import ngettext, pgettext
 
 from .models import AuditEntry, Call, Membership
 from .templatetags.money import money
@@ -92,6 +98,43 @@ def _money(value):
     return str(value)
 
 
+def _date(value):
+    """An ISO date as the reader's language writes it ("1 juin 2026", "June 1, 2026")."""
+    try:
+        return date_format(datetime.date.fromisoformat(str(value)), "DATE_FORMAT")
+    except ValueError:
+        return str(value)
+
+
+def _resource(entry):
+    """The commun an entry names by its slug (`target`), linked, shown by its recorded title.
+
+    Entries from before titles were recorded show the slug.
+    """
+    url = reverse("resources:resource-detail", args=[entry.call.slug, entry.target])
+    title = (entry.details or {}).get("title") or entry.target
+    return format_html('<a href="{}">{}</a>', url, title)
+
+
+def _member(entry, username=None):
+    """The person an entry is about, linked; else the name or address it recorded."""
+    return _person(entry.subject) if entry.subject_id else (username or entry.target)
+
+
+# Action -> function(entry, details) -> (sentence with %(actor)s and its other
+# placeholders, their values). Every action has one (tests/appel/test_audit_words.py).
+SENTENCES = {}
+
+
+def _says(*actions):
+    def register(function):
+        for action in actions:
+            SENTENCES[action] = function
+        return function
+
+    return register
+
+
 STATUS_SENTENCES = {
     Call.Status.OPEN: lambda: _("%(actor)s opened the call"),
     Call.Status.CLOSED: lambda: _("%(actor)s closed the call"),
@@ -99,53 +142,174 @@ STATUS_SENTENCES = {
 }
 
 
+@_says(Action.STATUS_CHANGED)
+def _status_changed(entry, d):
+    sentence = STATUS_SENTENCES.get(d.get("after"))
+    if sentence:
+        return sentence(), {}
+    return _("%(actor)s moved the call from “%(before)s” to “%(after)s”"), {
+        "before": _status(d.get("before")),
+        "after": _status(d.get("after")),
+    }
+
+
+@_says(Action.MEMBER_ADDED)
+def _member_added(entry, d):
+    return _("%(actor)s named %(member)s %(role)s"), {
+        "member": _member(entry),
+        "role": _role(d.get("role")),
+    }
+
+
+@_says(Action.ROLE_CHANGED)
+def _role_changed(entry, d):
+    return _("%(actor)s named %(member)s %(role)s (was %(before)s)"), {
+        "member": _member(entry),
+        "role": _role(d.get("after")),
+        "before": _role(d.get("before")),
+    }
+
+
+@_says(Action.MEMBER_REMOVED)
+def _member_removed(entry, d):
+    return _("%(actor)s removed %(member)s (%(role)s) from the members"), {
+        "member": _member(entry),
+        "role": _role(d.get("role")),
+    }
+
+
+@_says(Action.BUDGET_CHANGED)
+def _budget_changed(entry, d):
+    return _("%(actor)s changed the budget from %(before)s to %(after)s"), {
+        "before": _money(d.get("before")),
+        "after": _money(d.get("after")),
+    }
+
+
+@_says(Action.VERSION_RESTORED)
+def _version_restored(entry, d):
+    template = _("%(actor)s restored version %(restored)s of %(resource)s as version %(version)s")
+    return template, {
+        "restored": d.get("restored"),
+        "version": d.get("version"),
+        "resource": _resource(entry),
+    }
+
+
+@_says(Action.RETRIBUTION_PUBLISHED)
+def _retribution_published(entry, d):
+    return _("%(actor)s published the retribution of a budget of %(amount)s"), {
+        "amount": money(d.get("budget_amount"), d.get("currency") or "EUR")
+    }
+
+
+@_says(Action.RETRIBUTION_WITHDRAWN)
+def _retribution_withdrawn(entry, d):
+    return _("%(actor)s withdrew the retribution"), {}
+
+
+@_says(Action.POST_HIDDEN)
+def _post_hidden(entry, d):
+    return _("%(actor)s hid a post by %(member)s in “%(thread)s”: %(reason)s"), {
+        "member": _member(entry, d.get("author")),
+        "thread": entry.target,
+        "reason": d.get("reason", ""),
+    }
+
+
+@_says(Action.CUTOFF_ADDED)
+def _cutoff_added(entry, d):
+    return _("%(actor)s added the cut-off date “%(cutoff)s” on %(date)s"), {
+        "cutoff": entry.target,
+        "date": _date(d.get("date")),
+    }
+
+
+DECISION_SENTENCES = {
+    "selected": lambda: _(
+        "%(actor)s selected %(resource)s (version %(version)s) for %(amount)s "
+        "at the cut-off date “%(cutoff)s”"
+    ),
+    "pool": lambda: _(
+        "%(actor)s asked %(resource)s (version %(version)s) to pool its work with another "
+        "commons at the cut-off date “%(cutoff)s”"
+    ),
+    "rework": lambda: _(
+        "%(actor)s asked for %(resource)s (version %(version)s) to be reworked "
+        "at the cut-off date “%(cutoff)s”"
+    ),
+    "declined": lambda: _(
+        "%(actor)s declined %(resource)s (version %(version)s) at the cut-off date “%(cutoff)s”"
+    ),
+}
+
+
+@_says(Action.DECISION_RECORDED)
+def _decision_recorded(entry, d):
+    # The codes are contributions' Decision.Kind (appel may not import it).
+    decided = DECISION_SENTENCES.get(d.get("decision"))
+    if decided is not None:
+        template = decided()
+    else:
+        template = _(
+            "%(actor)s recorded a decision about %(resource)s (version %(version)s) "
+            "at the cut-off date “%(cutoff)s”"
+        )
+    args = {"resource": _resource(entry), "version": d.get("version"), "cutoff": d.get("cutoff")}
+    if d.get("decision") == "selected":
+        args["amount"] = money(d.get("amount"), entry.call.budget_currency)
+    return template, args
+
+
+@_says(Action.CUTOFF_PUBLISHED)
+def _cutoff_published(entry, d):
+    count = d.get("decisions") or 0
+    template = ngettext(
+        "%(actor)s published the decisions of the cut-off date “%(cutoff)s” (%(count)s decision)",
+        "%(actor)s published the decisions of the cut-off date “%(cutoff)s” (%(count)s decisions)",
+        count,
+    )
+    return template, {"cutoff": entry.target, "count": count}
+
+
+@_says(Action.MEMBER_INVITED)
+def _member_invited(entry, d):
+    return _("%(actor)s invited %(email)s as %(role)s"), {
+        "email": entry.target,
+        "role": _role(d.get("role")),
+    }
+
+
+@_says(Action.INVITATION_ACCEPTED)
+def _invitation_accepted(entry, d):
+    return _("%(actor)s accepted the invitation sent to %(email)s and is now %(role)s"), {
+        "email": entry.target,
+        "role": _role(d.get("role")),
+    }
+
+
+@_says(Action.FUNDER_GRANTED)
+def _funder_granted(entry, d):
+    return _("%(actor)s gave %(member)s the funder role"), {"member": _member(entry)}
+
+
+@_says(Action.FUNDER_WITHDRAWN)
+def _funder_withdrawn(entry, d):
+    return _("%(actor)s withdrew the funder role from %(member)s"), {"member": _member(entry)}
+
+
+@_says(Action.ACCOUNT_DELETED)
+def _account_deleted(entry, d):
+    return _("%(actor)s deleted their account"), {}
+
+
 def describe(entry):
     """The entry as a sentence in the active language, names linked (safe HTML)."""
-    d = entry.details or {}
-    actor = _person(entry.actor)
-    member = _person(entry.subject) if entry.subject_id else entry.target
-    action = entry.action
-    if action == Action.STATUS_CHANGED:
-        sentence = STATUS_SENTENCES.get(d.get("after"))
-        if sentence:
-            return format_html(sentence() % {"actor": "{actor}"}, actor=actor)
-        template = _("%(actor)s moved the call from “%(before)s” to “%(after)s”")
-        args = {"before": _status(d.get("before")), "after": _status(d.get("after"))}
-    elif action == Action.MEMBER_ADDED:
-        template = _("%(actor)s named %(member)s %(role)s")
-        args = {"member": member, "role": _role(d.get("role"))}
-    elif action == Action.ROLE_CHANGED:
-        template = _("%(actor)s named %(member)s %(role)s (was %(before)s)")
-        args = {"member": member, "role": _role(d.get("after")), "before": _role(d.get("before"))}
-    elif action == Action.MEMBER_REMOVED:
-        template = _("%(actor)s removed %(member)s (%(role)s) from the members")
-        args = {"member": member, "role": _role(d.get("role"))}
-    elif action == Action.BUDGET_CHANGED:
-        template = _("%(actor)s changed the budget from %(before)s to %(after)s")
-        args = {"before": _money(d.get("before")), "after": _money(d.get("after"))}
-    elif action == Action.VERSION_RESTORED:
-        template = _(
-            "%(actor)s restored version %(restored)s of %(resource)s as version %(version)s"
-        )
-        url = reverse("resources:resource-detail", args=[entry.call.slug, entry.target])
-        args = {
-            "restored": d.get("restored"),
-            "version": d.get("version"),
-            # Entries from before titles were recorded name the resource by its slug.
-            "resource": format_html('<a href="{}">{}</a>', url, d.get("title") or entry.target),
-        }
-    elif action == Action.RETRIBUTION_PUBLISHED:
-        template = _("%(actor)s published the retribution of a budget of %(amount)s")
-        args = {"amount": money(d.get("budget_amount"), d.get("currency") or "EUR")}
-    elif action == Action.RETRIBUTION_WITHDRAWN:
-        template = _("%(actor)s withdrew the retribution")
-        args = {}
-    elif action == Action.ACCOUNT_DELETED:
-        template = _("%(actor)s deleted their account")
-        args = {}
+    sentence = SENTENCES.get(entry.action)
+    if sentence is None:  # a code this version no longer knows
+        template, args = _("%(actor)s: %(action)s"), {"action": entry.get_action_display()}
     else:
-        template = _("%(actor)s: %(action)s")
-        args = {"action": entry.get_action_display()}
+        template, args = sentence(entry, entry.details or {})
     # The translated sentence is trusted; every value put in it is escaped.
     placeholders = {key: f"{{{key}}}" for key in ("actor", *args)}
-    return format_html(template % placeholders, actor=actor, **args)
+    return format_html(template % placeholders, actor=_person(entry.actor), **args)

@@ -468,5 +468,6 @@ def set_funder(*, user: User, funder: bool, actor) -> None:
         call=None,
         actor=actor,
         action=audit.Action.FUNDER_GRANTED if funder else audit.Action.FUNDER_WITHDRAWN,
+        subject=user,
         target=user.username,
     )

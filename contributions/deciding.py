@@ -24,6 +24,7 @@ from appel.models import Call, Cutoff
 from appel.stewarding import refuse_if_archived
 from resources.models import Resource, ResourceVersion
 
+from . import notifying
 from .models import Decision
 
 MAX_ANSWER_CHARS = 20_000
@@ -172,7 +173,11 @@ def record_decision(
 
 @transaction.atomic
 def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
-    """Makes all the cut-off's decisions public at once; from then on they are final."""
+    """Makes all the cut-off's decisions public at once; from then on they are final.
+
+    After the commit, the authors and the team of each commun decided about
+    are notified (`notifying.decisions_published`).
+    """
     _check_steward(cutoff.call, actor)
     refuse_if_archived(cutoff.call)
     stored = _locked(cutoff)
@@ -190,6 +195,7 @@ def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
     )
     # Resource pages show published decisions: saving the cut-off renews their
     # cached parts (resources.pagecache listens to Cutoff).
+    notifying.decisions_published(cutoff, actor)
     return cutoff
 
 

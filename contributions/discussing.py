@@ -211,6 +211,7 @@ def hide_post(*, post: Post, actor, reason: str) -> Post:
             call=call,
             actor=actor,
             action=audit.Action.POST_HIDDEN,
+            subject=post.author,
             target=post.thread.title,
             post=post.pk,
             author=post.author.username,

@@ -273,6 +273,7 @@ class Notification(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, null=True, related_name="+")
     post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, related_name="+")
     review = models.ForeignKey(Review, on_delete=models.CASCADE, null=True, related_name="+")
+    decision = models.ForeignKey(Decision, on_delete=models.CASCADE, null=True, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     read_at = models.DateTimeField(null=True, blank=True)
     # Set when an e-mail (immediate or digest) told of it: nothing is e-mailed twice.

@@ -7,11 +7,13 @@ Who hears of what:
 - the authors of a version hear of its reviews (and of its validation);
 - whoever is `@mentioned` in a post hears of it (one notification per post,
   the mention taking the place of the reply);
+- the authors and the team of a commun hear of the decision about it when
+  its cut-off is published;
 - never the person who acted, never an inactive account, and nobody about a
   draft call's objects but its stewards.
 
 The domain functions only enqueue a task after their commit (`post_written`,
-`review_recorded`; `resources.signals` for versions and joins, connected in
+`review_recorded`, `decisions_published`; `resources.signals` for versions and joins, connected in
 contributions/apps.py); the tasks (contributions/tasks.py) re-read the rows
 and call `deliver`, which writes the notifications in bulk, keeps each
 recipient's unread count (`User.unread_notifications`, read with the user
@@ -21,6 +23,7 @@ A notification is e-mailed once at most (`emailed_at`): the daily digest
 """
 
 import re
+from collections import Counter, defaultdict
 from datetime import timedelta
 
 from django.conf import settings
@@ -104,6 +107,13 @@ def review_recorded(review) -> None:
     transaction.on_commit(lambda: tasks.notify_review.enqueue(review_id))
 
 
+def decisions_published(cutoff, actor) -> None:
+    from . import tasks
+
+    cutoff_id, actor_id = cutoff.pk, actor.pk
+    transaction.on_commit(lambda: tasks.notify_decisions.enqueue(cutoff_id, actor_id))
+
+
 def mentioned_usernames(body: str) -> set[str]:
     """The usernames `@mentioned` in a Markdown body (unknown ones are dropped later)."""
     return {name.rstrip(".-+@") for name in MENTION.findall(body)} - {""}
@@ -124,10 +134,20 @@ def _may_see(call: Call, user_ids: set[int]) -> set[int]:
 def deliver(*, kind, recipients, actor_id, call, **objects) -> list[Notification]:
     """Write one notification of `kind` for each recipient who may have it, in bulk.
 
-    `objects`: resource, version, thread, post, review (what the notification
-    is about). Returns the notifications written.
+    `objects`: resource, version, thread, post, review, decision (what the
+    notification is about). Returns the notifications written.
     """
-    ids = _may_see(call, set(recipients) - {actor_id, None})
+    return deliver_each(kind=kind, actor_id=actor_id, call=call, batches=[(recipients, objects)])
+
+
+def deliver_each(*, kind, actor_id, call, batches) -> list[Notification]:
+    """`deliver` for several objects of one call at once, still in bulk.
+
+    `batches`: [(recipients, objects)], one notification of `kind` about
+    `objects` for each of its recipients who may have it.
+    """
+    everyone = set().union(*(set(recipients) for recipients, _objects in batches))
+    ids = _may_see(call, everyone - {actor_id, None})
     if not ids:
         return []
     now = timezone.now()
@@ -136,10 +156,18 @@ def deliver(*, kind, recipients, actor_id, call, **objects) -> list[Notification
             Notification(
                 recipient_id=pk, kind=kind, actor_id=actor_id, call=call, created_at=now, **objects
             )
-            for pk in sorted(ids)
+            for recipients, objects in batches
+            for pk in sorted(ids & set(recipients))
         ]
     )
-    User.objects.filter(pk__in=ids).update(unread_notifications=F("unread_notifications") + 1)
+    # One UPDATE per distinct number of new notifications (one, nearly always).
+    by_count = defaultdict(list)
+    for pk, count in Counter(n.recipient_id for n in written).items():
+        by_count[count].append(pk)
+    for count, pks in by_count.items():
+        User.objects.filter(pk__in=pks).update(
+            unread_notifications=F("unread_notifications") + count
+        )
     from . import tasks
 
     immediate = set(
@@ -179,7 +207,7 @@ def withdraw(notifications) -> None:
 def notifications_of(user, *, unread_only=False):
     """`user`'s notifications, newest first, with what their texts name (one query)."""
     found = Notification.objects.filter(recipient=user).select_related(
-        "actor", "call", "resource", "version", "thread", "review"
+        "actor", "call", "resource", "version", "thread", "review", "decision__cutoff"
     )
     if unread_only:
         found = found.filter(read_at__isnull=True)
@@ -233,7 +261,12 @@ def text_of(notification) -> str:
     if n.kind == Kind.CALL_STATUS:
         values["status"] = n.call.get_status_display().lower()
         return _("The call “%(call)s” is now %(status)s.") % values
-    return _("A decision about “%(resource)s” is published.") % values
+    values["cutoff"] = n.decision.cutoff.title
+    values["decision"] = n.decision.get_decision_display().lower()
+    return (
+        _("%(actor)s published the decision about “%(resource)s” (%(cutoff)s): %(decision)s.")
+        % values
+    )
 
 
 def url_of(notification) -> str:
@@ -390,7 +423,16 @@ def claim_for_email(notification_ids) -> list[Notification]:
 def notifications_of_ids(ids):
     return list(
         Notification.objects.filter(pk__in=ids)
-        .select_related("recipient", "actor", "call", "resource", "version", "thread", "review")
+        .select_related(
+            "recipient",
+            "actor",
+            "call",
+            "resource",
+            "version",
+            "thread",
+            "review",
+            "decision__cutoff",
+        )
         .order_by("created_at", "pk")
     )
 

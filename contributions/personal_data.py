@@ -1,18 +1,21 @@
 """A person's own data: download all of it, or delete their account.
 
 Here, at the top of the layers, because a person's data spans them all:
-their account and roles (appel), the versions they saved (resources), their
-reviews (contributions).
+their account and roles (appel), the versions they saved and the files
+they uploaded (resources), their reviews, threads, posts, watches and
+notifications (contributions).
 
 Deleting an account does not delete what the person wrote. Each version
 was published under an open license, which cannot be withdrawn afterwards:
 people who reused a text must be able to go on reusing it, and the license
 requires them to credit its authors. So the versions stay, credited to the
 account row, which stays too (without e-mail, password, sessions, token or
-roles). The person chooses how the credits read from then on: their display
-name, or "ancien contributeur n°N" / "former contributor no. N", which
-still lets reusers credit "an author" distinctly without naming them. The
-audit log keeps the deletion.
+roles), and so do their files, threads and posts, which others answered;
+their watches and notifications, which served only them, go. The person
+chooses how the credits read from then on: their display name, or
+"ancien contributeur n°N" / "former contributor no. N", which still lets
+reusers credit "an author" distinctly without naming them. The audit log
+keeps the deletion.
 """
 
 from django.db import transaction
@@ -24,9 +27,10 @@ from appel import audit, sessions
 from appel.models import AuditEntry, User
 from appel.stewarding import LastSteward, remove_member
 from resources import authorship, reading
-from resources.models import ResourceVersion
+from resources.models import FileRevision, ResourceVersion
 
-from .models import Review
+from . import notifying
+from .models import Notification, Post, Review, Thread, Watch
 
 FORMAT_VERSION = 1
 
@@ -49,6 +53,10 @@ def export_data(user: User) -> dict:
     reading.load_contents(versions)
     reviews = Review.objects.filter(reviewer=user).select_related("version__resource__call")
     entries = AuditEntry.objects.filter(actor=user).select_related("call", "subject")
+    threads = Thread.objects.filter(author=user).select_related("call", "resource")
+    posts = Post.objects.filter(author=user).select_related("thread")
+    watches = Watch.objects.filter(user=user).select_related("call", "resource")
+    files = FileRevision.objects.filter(uploaded_by=user).select_related("file__resource__call")
     return {
         "format": FORMAT_VERSION,
         "exported_at": timezone.now().isoformat(),
@@ -60,6 +68,10 @@ def export_data(user: User) -> dict:
             "last_login": user.last_login.isoformat() if user.last_login else None,
             "is_funder": user.is_funder,
             "has_api_token": Token.objects.filter(user=user).exists(),
+        },
+        "preferences": {
+            "email_notifications": user.email_notifications,
+            "language": user.language,
         },
         "roles": [
             {"call": m.call.slug, "role": m.role, "since": m.created_at.isoformat()}
@@ -94,6 +106,62 @@ def export_data(user: User) -> dict:
             }
             for r in reviews.order_by("created_at", "pk")
         ],
+        "files": [
+            {
+                "call": f.file.resource.call.slug,
+                "resource": f.file.resource.slug,
+                "name": f.file.name,
+                "revision": f.number,
+                "size": f.size,
+                "content_type": f.content_type,
+                "sha256": f.sha256,
+                "license": f.license,
+                "uploaded_at": f.created_at.isoformat(),
+            }
+            for f in files.order_by("created_at", "pk")
+        ],
+        "threads": [
+            {
+                "id": t.pk,
+                "call": t.call.slug,
+                "resource": t.resource.slug if t.resource_id else None,
+                "title": t.title,
+                "quote": t.quote,
+                "resolved": t.resolved,
+                "created_at": t.created_at.isoformat(),
+            }
+            for t in threads.order_by("created_at", "pk")
+        ],
+        "posts": [
+            {
+                "thread": p.thread_id,
+                "thread_title": p.thread.title,
+                "body": p.body,
+                "hidden": p.hidden,
+                "created_at": p.created_at.isoformat(),
+                "edited_at": p.edited_at.isoformat() if p.edited_at else None,
+            }
+            for p in posts.order_by("created_at", "pk")
+        ],
+        "watches": [
+            {
+                "call": w.call.slug,
+                "resource": w.resource.slug if w.resource_id else None,
+                "since": w.created_at.isoformat(),
+            }
+            for w in watches.order_by("created_at", "pk")
+        ],
+        "notifications": [
+            {
+                "kind": n.kind,
+                "text": notifying.text_of(n),
+                "url": notifying.url_of(n),
+                "created_at": n.created_at.isoformat(),
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+                "emailed_at": n.emailed_at.isoformat() if n.emailed_at else None,
+            }
+            for n in notifying.notifications_of(user)
+        ],
         "audit_log": [
             {
                 "call": e.call.slug if e.call_id else None,
@@ -122,7 +190,9 @@ def delete_account(*, user: User, keep_name: bool) -> User:
 
     Their roles end first (through stewarding, so the call's audit log says
     so); a last funder of a call must hand it over before: AccountNotDeletable.
-    Then the e-mail, password, sessions and API token go.
+    Then the e-mail, password, sessions, API token, watches and
+    notifications go; what they wrote (versions, threads, posts) and
+    uploaded stays.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     for membership in user.memberships.select_related("call"):
@@ -145,6 +215,9 @@ def delete_account(*, user: User, keep_name: bool) -> User:
     user.set_unusable_password()
     user.is_active = user.is_staff = user.is_superuser = False
     user.deleted_at = timezone.now()
+    Watch.objects.filter(user=user).delete()
+    Notification.objects.filter(recipient=user).delete()
+    user.unread_notifications = 0
     if not keep_name:
         # The number is the account's own: unique, stable, and it reveals nothing.
         user.former_number = user.pk

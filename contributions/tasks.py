@@ -8,16 +8,17 @@ settings.TASKS: the immediate one runs them at once (`make run`, tests),
 django_tasks_db's worker (`manage.py db_worker`) in production.
 """
 
+from collections import defaultdict
 from datetime import datetime
 
 from django.db import transaction
 from django.tasks import task
 
-from appel.models import Call, User
+from appel.models import Call, Cutoff, User
 from resources.models import Participation, Resource, ResourceVersion
 
 from . import notifying, reviewing
-from .models import Notification, Post, Review, Watch
+from .models import Decision, Notification, Post, Review, Watch
 
 Kind = Notification.Kind
 
@@ -153,6 +154,41 @@ def notify_call_status(call_id: int, status: str, actor_id: int | None, at: str)
         return
     recipients = set(Watch.objects.filter(call=call).values_list("user_id", flat=True).distinct())
     notifying.deliver(kind=Kind.CALL_STATUS, recipients=recipients, actor_id=actor_id, call=call)
+
+
+@task
+def notify_decisions(cutoff_id: int, actor_id: int) -> None:
+    """A cut-off was published: the authors and the team of each commun decided about are told."""
+    cutoff = Cutoff.objects.select_related("call").filter(pk=cutoff_id, published=True).first()
+    if (
+        cutoff is None
+        or Notification.objects.filter(kind=Kind.DECISION, decision__cutoff=cutoff).exists()
+    ):
+        return
+    decisions = list(Decision.objects.filter(cutoff=cutoff).order_by("pk").only("resource_id"))
+    resources = [decision.resource_id for decision in decisions]
+    people = defaultdict(set)
+    authors = (
+        ResourceVersion.objects.filter(resource_id__in=resources)
+        .order_by()
+        .values_list("resource_id", "author_id")
+        .distinct()
+    )
+    team = Participation.objects.filter(resource_id__in=resources).values_list(
+        "resource_id", "user_id"
+    )
+    for resource_id, user_id in [*authors, *team]:
+        people[resource_id].add(user_id)
+    with transaction.atomic():
+        notifying.deliver_each(
+            kind=Kind.DECISION,
+            actor_id=actor_id,
+            call=cutoff.call,
+            batches=[
+                (people[d.resource_id], {"resource_id": d.resource_id, "decision": d})
+                for d in decisions
+            ],
+        )
 
 
 @task

@@ -1,5 +1,6 @@
 """The audit log in words: stored as codes, read as sentences in the reader's language."""
 
+import datetime
 import importlib
 
 import pytest
@@ -9,7 +10,17 @@ from django.utils import translation
 
 from appel import audit
 from appel.models import AuditEntry, Call
-from appel.stewarding import move_status, remove_member, save_call, set_member
+from appel.stewarding import (
+    accept_invitation,
+    add_cutoff,
+    invitation_link,
+    invite,
+    move_status,
+    remove_member,
+    save_call,
+    set_funder,
+    set_member,
+)
 from contributions.attribution import publish_retribution
 from resources.editing import create_resource, edit_resource, restore_version
 
@@ -119,3 +130,98 @@ def test_the_migration_points_old_member_entries_at_their_person(call, alice, ch
         )
         # A name no account matches any more is shown as it was recorded.
         assert str(audit.describe(gone)).endswith("a retiré ghost (financeur) des membres")
+
+
+def test_every_action_has_a_sentence(call, alice):
+    assert set(audit.SENTENCES) == set(A)
+    for action in A:
+        entry = AuditEntry(call=call, actor=alice, action=action, target="guide", details={})
+        for language in ("fr", "en"):
+            with translation.override(language):
+                sentence = str(audit.describe(entry))
+            assert sentence.startswith('<a href="/users/alice/">')
+            assert str(AuditEntry.Action(action).label) not in sentence
+
+
+@pytest.fixture
+def steered(call, alice, bob, charlie, rita):
+    """The steering of a call, logged: a cut-off, a decision, an invitation, a hidden post."""
+    from contributions import deciding, discussing
+    from contributions.reviewing import record_review
+
+    alice.display_name, charlie.display_name = "Claire Dubois", "Romain Petit"
+    alice.save()
+    charlie.save()
+    setup = AuditEntry.objects.filter(call=call).count()
+    version = create_resource(call=call, author=bob, title="Guide", slug="guide", content="Un.\n")
+    record_review(version=version, reviewer=rita, verdict="approve")
+    version.refresh_from_db()
+    cutoff = add_cutoff(
+        call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice
+    )
+    for decision, amount in (("rework", None), ("selected", "5000")):
+        deciding.record_decision(
+            cutoff=cutoff,
+            resource=version.resource,
+            version=version,
+            decision=decision,
+            amount=amount,
+            answer="Bravo.",
+            actor=alice,
+        )
+    deciding.publish_cutoff(cutoff=cutoff, actor=alice)
+    _, invitation = invite(
+        call=call, email="nina@example.org", role="reviewer", actor=alice, site_url="http://x"
+    )
+    token = invitation_link(invitation).rstrip("/").rsplit("/", 1)[1]
+    accept_invitation(token=token, user=charlie)
+    thread = discussing.start_thread(
+        call=call, resource=version.resource, author=charlie, title="Une question", body="<b>Hé</b>"
+    )
+    discussing.hide_post(post=thread.posts.get(), actor=alice, reason="Hors <i>sujet</i>")
+    return call, setup
+
+
+def test_it_reads_steering_in_french(steered):
+    claire = '<a href="/users/alice/">Claire Dubois</a>'
+    romain = '<a href="/users/charlie/">Romain Petit</a>'
+    guide = '<a href="/calls/eau/resources/guide/">guide</a>'
+    assert _sentences(steered, "fr") == [
+        f"{claire} a ajouté le relevé « Relevé de juin » du 1 juin 2026",
+        f"{claire} a demandé de retravailler {guide} (version 1) au relevé « Relevé de juin »",
+        f"{claire} a retenu {guide} (version 1) pour 5\xa0000,00\xa0€ au relevé « Relevé de juin »",
+        f"{claire} a publié les décisions du relevé « Relevé de juin » (1 décision)",
+        f"{claire} a invité nina@example.org comme relecteur",
+        f"{romain} a nommé {romain} relecteur",
+        f"{romain} a accepté l’invitation envoyée à nina@example.org et est désormais relecteur",
+        f"{claire} a masqué un message de {romain} dans « Une question » : "
+        "Hors &lt;i&gt;sujet&lt;/i&gt;",
+    ]
+
+
+def test_it_reads_steering_in_english(steered):
+    sentences = _sentences(steered, "en")
+    claire = '<a href="/users/alice/">Claire Dubois</a>'
+    guide = '<a href="/calls/eau/resources/guide/">guide</a>'
+    assert sentences[0] == f"{claire} added the cut-off date “Relevé de juin” on June 1, 2026"
+    assert sentences[2] == (
+        f"{claire} selected {guide} (version 1) for €5,000.00 at the cut-off date “Relevé de juin”"
+    )
+    assert sentences[3] == (
+        f"{claire} published the decisions of the cut-off date “Relevé de juin” (1 decision)"
+    )
+
+
+def test_it_says_who_was_given_or_lost_the_funder_role(alice, charlie):
+    alice.is_staff = True
+    alice.save()
+    set_funder(user=charlie, funder=True, actor=alice)
+    set_funder(user=charlie, funder=False, actor=alice)
+    entries = AuditEntry.objects.filter(call=None, subject=charlie).order_by("pk")
+    with translation.override("fr"):
+        assert [str(audit.describe(entry)) for entry in entries] == [
+            '<a href="/users/alice/">Alice</a> a accordé le rôle de financeur à '
+            '<a href="/users/charlie/">Charlie</a>',
+            '<a href="/users/alice/">Alice</a> a retiré le rôle de financeur à '
+            '<a href="/users/charlie/">Charlie</a>',
+        ]

@@ -4,12 +4,17 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 
 from appel.models import AuditEntry, Membership, User, UserSession
-from contributions import attribution, exports, personal_data
+from contributions import attribution, discussing, exports, personal_data
+from contributions.models import Notification, Post, Thread, Watch
 from contributions.reviewing import record_review
+from resources import files
+from resources.models import FileRevision
 from tests.conftest import PASSWORD
+from tests.resources.samples import image_bytes, upload
 
 from .conftest import append
 
@@ -151,3 +156,80 @@ def test_a_former_contributors_page_stays(written, charlie, alice):
     response = Client().get(f"/users/{charlie.username}/")
     assert response.status_code == 200
     assert f"former contributor no. {charlie.pk}" in response.content.decode()
+
+
+# Discussions, watches, notifications, files
+
+
+@pytest.fixture
+def talked(written, alice, bob, charlie, django_capture_on_commit_callbacks):
+    """charlie opened a thread (one post hidden), bob answered him, charlie uploaded a file."""
+    User.objects.filter(pk=charlie.pk).update(email_notifications="never", language="fr")
+    User.objects.filter(pk=bob.pk).update(email_notifications="never", language="en")
+    with django_capture_on_commit_callbacks(execute=True):
+        thread = discussing.start_thread(
+            call=written.call,
+            resource=written,
+            author=charlie,
+            title="Recenser comment ?",
+            body="Par commune ?",
+        )
+        hidden = discussing.add_post(thread=thread, author=charlie, body="Un message déplacé.")
+        discussing.hide_post(post=hidden, actor=alice, reason="Raison de modération")
+        discussing.add_post(thread=thread, author=bob, body="@charlie Réponse de bob.")
+    files.upload_file(resource=written, uploader=charlie, upload=upload("puits.png", image_bytes()))
+    return thread
+
+
+def test_the_export_holds_their_discussions_watches_notifications_and_files(talked, charlie):
+    with translation.override("en"):
+        data = personal_data.export_data(User.objects.get(pk=charlie.pk))
+    assert [t["title"] for t in data["threads"]] == ["Recenser comment ?"]
+    assert [(p["body"], p["hidden"]) for p in data["posts"]] == [
+        ("Par commune ?", False),
+        ("Un message déplacé.", True),
+    ]
+    assert [(w["call"], w["resource"]) for w in data["watches"]] == [("eau", talked.resource.slug)]
+    [notice] = data["notifications"]
+    assert notice["kind"] == "mention"
+    assert notice["text"] == "Bob mentioned you in “Recenser comment ?”."
+    assert notice["url"].startswith(talked.get_absolute_url())
+    assert data["preferences"] == {"email_notifications": "never", "language": "fr"}
+    [upload_] = data["files"]
+    assert (upload_["name"], upload_["revision"], upload_["content_type"]) == (
+        "puits.png",
+        1,
+        "image/png",
+    )
+    assert upload_["size"] > 0 and len(upload_["sha256"]) == 64
+
+
+def test_the_export_holds_none_of_the_others_discussion_data(talked, bob, charlie):
+    text = _signed_in(charlie).get("/accounts/profile/data.json").content.decode()
+    # bob's post, his notifications, his preferences; the steward's moderation reason.
+    for private in ("Réponse de bob", "Charlie opened", "a ouvert", "bob@example.org"):
+        assert private not in text
+    assert "Raison de modération" not in text
+    data = json.loads(text)
+    assert data["preferences"]["language"] == "fr"
+    assert len(data["notifications"]) == Notification.objects.filter(recipient=charlie).count()
+    assert {w["resource"] for w in data["watches"]} == {talked.resource.slug}
+    assert len(data["posts"]) == 2
+
+
+def test_deleting_keeps_the_posts_and_files_and_drops_watches_and_notifications(
+    talked, bob, charlie
+):
+    assert Notification.objects.filter(recipient=charlie).exists()
+    _delete(charlie, "former")
+    charlie.refresh_from_db()
+    assert Post.objects.filter(author=charlie).count() == 2
+    assert Thread.objects.filter(author=charlie).count() == 1
+    assert FileRevision.objects.filter(uploaded_by=charlie).count() == 1
+    assert not Watch.objects.filter(user=charlie).exists()
+    assert not Notification.objects.filter(recipient=charlie).exists()
+    assert charlie.unread_notifications == 0
+    # What told the others of charlie's words stays theirs.
+    assert Notification.objects.filter(recipient=bob, actor=charlie).exists()
+    page = Client().get(talked.get_absolute_url()).content.decode()
+    assert "Par commune ?" in page and f"former contributor no. {charlie.pk}" in page
