@@ -77,7 +77,10 @@ def test_dropping_a_file_uploads_it_and_inserts_its_reference(new_page, guide):
     page = new_page(locale="en-US")
     login(page, "bob", PASSWORD)
     page.goto(f"{guide.get_absolute_url()}edit/")
-    page.fill("textarea[name=content]", "")
+    # Emptying the text asks for a live preview: let it answer before the upload, since the
+    # test server shares one in-memory SQLite connection between its request threads.
+    with page.expect_response(lambda response: "/preview/" in response.url):
+        page.fill("textarea[name=content]", "")
     box = page.locator("[data-file-drop]")
     data = list(image_bytes(color=(0, 200, 0)))
     handle = page.evaluate_handle(
