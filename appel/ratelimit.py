@@ -127,13 +127,14 @@ def too_many_requests(request, error):
     return response
 
 
-def limit_posts(scope):
-    """View decorator: count POSTs against `scope` per user (or address) and answer 429 beyond."""
+def _limit(scope, counts):
+    """View decorator: the requests for which `counts(request)` is true are counted
+    against `scope` per user (or address), and answered 429 beyond the limit."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapped(request, *args, **kwargs):
-            if request.method == "POST":
+            if counts(request):
                 try:
                     hit(scope, identity(request))
                 except RateLimited as error:
@@ -145,25 +146,18 @@ def limit_posts(scope):
     return decorator
 
 
+def limit_posts(scope):
+    """View decorator: count POSTs against `scope` per user (or address) and answer 429 beyond."""
+    return _limit(scope, lambda request: request.method == "POST")
+
+
 def limit_requests(scope):
     """View decorator: count every request against `scope`, as the API counts its own.
 
     For pages that cost more than a plain read (a diff, a call's export),
     whoever asks, signed in or not.
     """
-
-    def decorator(view):
-        @functools.wraps(view)
-        def wrapped(request, *args, **kwargs):
-            try:
-                hit(scope, identity(request))
-            except RateLimited as error:
-                return too_many_requests(request, error)
-            return view(request, *args, **kwargs)
-
-        return wrapped
-
-    return decorator
+    return _limit(scope, lambda request: True)
 
 
 class ApiThrottle(BaseThrottle):
