@@ -7,8 +7,11 @@ installs Debian's `chromium` and these tests launch it by path. Without it
 
 import os
 import shutil
+import threading
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -20,6 +23,33 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--disable-quic",
 ]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, answering one request at a time.
+
+    On SQLite the test database lives in memory and the server's threads share its one
+    connection: two requests at once (a live preview while a file uploads) broke each
+    other. Connections stay threaded (chromium keeps them open); only the application
+    call, body included, is serialised.
+    """
+
+    def set_app(self, application):
+        lock = threading.Lock()
+
+        def serialised(environ, start_response):
+            with lock:
+                response = application(environ, start_response)
+                try:
+                    return list(response)
+                finally:
+                    if hasattr(response, "close"):
+                        response.close()
+
+        super().set_app(serialised)
+
+
+LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.hookimpl(hookwrapper=True)
