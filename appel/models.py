@@ -586,6 +586,7 @@ class AuditEntry(models.Model):
         FUNDER_GRANTED = "funder_granted", _("Funder role granted")
         FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        RESOURCE_MERGED = "resource_merged", _("Commun merged into another")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

@@ -28,7 +28,7 @@ from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
 from appel.parsers import JSONParser
 
-from . import editing, files, links, loaders, reading, search, slots, teams
+from . import editing, files, links, loaders, pooling, reading, search, slots, teams
 from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
@@ -145,6 +145,11 @@ class ResourceSerializer(serializers.ModelSerializer):
     stable_version = VersionSummarySerializer(read_only=True)
     derived_from = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    merged_into = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The commun it was merged into (its history stays readable), or null.",
+    )
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
     participants_count = serializers.IntegerField(read_only=True, default=0)
     completeness = CompletenessSerializer(read_only=True)
@@ -172,6 +177,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "merged_into",
             "url",
             "participants_count",
             "completeness",
@@ -403,6 +409,8 @@ def _domain_errors():
         raise Conflict(str(error)) from None
     except editing.ContentTooLarge as error:
         raise PayloadTooLarge(str(error)) from None
+    except (editing.ResourceMerged, pooling.MergeRefused) as error:
+        raise Conflict(str(error)) from None
 
 
 def _version_response(request, result):
@@ -498,6 +506,30 @@ class ResourceDetail(WriteMixin, generics.GenericAPIView):
         resource = loaders.get_resource(request.user, url["call"], url["resource"])
         links.attach_counts([resource])
         return Response(self.get_serializer(resource).data)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.SlugField(max_length=80, help_text="The commun to keep.")
+
+
+class ResourceMerge(WriteMixin, generics.GenericAPIView):
+    """Stewards merge this commun into another of the call (`into`); answers the kept one."""
+
+    serializer_class = ResourceSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=MergeSerializer, responses={200: ResourceSerializer})
+    def post(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        data = self.validated(MergeSerializer)
+        into = loaders.resources(request.user).filter(call=resource.call, slug=data["into"]).first()
+        if into is None:
+            raise ValidationError({"into": [_("This call has no commun with this slug.")]})
+        with _domain_errors():
+            pooling.merge_resource(resource=resource, into=into, actor=request.user)
+        kept = loaders.get_resource(request.user, url["call"], into.slug)
+        links.attach_counts([kept])
+        return Response(self.get_serializer(kept).data)
 
 
 class FileRevisionSerializer(serializers.ModelSerializer):
@@ -872,6 +904,7 @@ urlpatterns = [
     ),
     path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
     path(f"{_RESOURCE}/participants", Participants.as_view(), name="resource-participants"),
+    path(f"{_RESOURCE}/merge", ResourceMerge.as_view(), name="resource-merge"),
     path(f"{_RESOURCE}/files", FileList.as_view(), name="file-list"),
     path(f"{_RESOURCE}/files/<str:name>", FileDetail.as_view(), name="file-detail"),
     path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),

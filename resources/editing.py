@@ -45,6 +45,23 @@ class CallNotOpen(Exception):
         super().__init__(sentence)
 
 
+class ResourceMerged(Exception):
+    """The commun was merged into another (resources/pooling.py): its text takes no more edits."""
+
+    def __init__(self, resource):
+        self.resource = resource
+        into = resource.merged_into
+        super().__init__(
+            _("“%(title)s” was merged into “%(into)s”: edit that commun instead.")
+            % {"title": resource.title, "into": into.title if into else ""}
+        )
+
+
+def refuse_if_merged(resource):
+    if resource.merged_into_id:
+        raise ResourceMerged(resource)
+
+
 class ContentTooLarge(Exception):
     def __init__(self, size):
         self.size = size
@@ -326,7 +343,9 @@ def _lock(resource):
     locked = Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk")
     if not list(locked):
         raise Resource.DoesNotExist
-    return Resource.objects.select_related("call", "latest_version").get(pk=resource.pk)
+    return Resource.objects.select_related("call", "latest_version", "merged_into").get(
+        pk=resource.pk
+    )
 
 
 @transaction.atomic
@@ -348,6 +367,7 @@ def edit_resource(
     resource = _lock(resource)
     if not resource.call.is_open:
         raise CallNotOpen(resource.call)
+    refuse_if_merged(resource)
     content = normalize(content)
     title = resource.title if title is None else title.strip()
     _check_text(content=content, title=title)
@@ -399,6 +419,7 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
     resource = _lock(resource)
     if not resource.call.is_open:
         raise CallNotOpen(resource.call)
+    refuse_if_merged(resource)
     old = ResourceVersion.objects.get(resource=resource, number=number)
     latest = resource.latest_version
     content = old.content

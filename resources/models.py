@@ -40,6 +40,7 @@ class ResourceManager(models.Manager.from_queryset(ResourceQuerySet)):
         "search_document",
         "outline",
         "challenges",
+        "merged_into",
     )
 )
 class Resource(models.Model):
@@ -65,6 +66,11 @@ class Resource(models.Model):
     title = models.CharField(_("title"), max_length=200)
     license = models.CharField(_("license"), max_length=40)
     content = models.TextField(_("content"), blank=True)
+    # Set when a steward merged this commun into another (resources/pooling.py): its
+    # history stays readable, it takes no more edits, its readers are sent there.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed"
+    )
     derived_from = models.ForeignKey(
         "ResourceVersion",
         on_delete=models.PROTECT,

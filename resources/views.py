@@ -37,7 +37,18 @@ from appel.ratelimit import (
     too_many_requests,
 )
 
-from . import conflicts, editing, files, links, loaders, pagecache, reading, search, teams
+from . import (
+    conflicts,
+    editing,
+    files,
+    links,
+    loaders,
+    pagecache,
+    pooling,
+    reading,
+    search,
+    teams,
+)
 from .forms import ChallengesForm, FileUploadForm, ResourceCreateForm, ResourceEditForm
 from .models import Participation
 
@@ -48,6 +59,12 @@ SORTS = {"recent": ("-updated_at", "-pk"), "title": ("title", "pk")}
 def _read_only_reason(call):
     """Why nothing can be changed in this call (the editing module's sentence), or ""."""
     return "" if call.is_open else str(editing.CallNotOpen(call))
+
+
+def _merged(request, resource):
+    """A merged commun takes no edits: say so on the kept commun's page."""
+    messages.warning(request, str(editing.ResourceMerged(resource)))
+    return redirect(resource.merged_into)
 
 
 def _read_only(request, call):
@@ -169,6 +186,13 @@ def resource_detail(request, call_slug, resource_slug):
         resource_slug,
         lambda: _resource_page_parts(request, call_slug, resource_slug),
     )
+    if merged_into := state[-2]:
+        messages.info(
+            request,
+            _("This commun was merged into the one below; its history stays readable at %(url)s.")
+            % {"url": reverse("resources:resource-history", args=[call_slug, resource_slug])},
+        )
+        return redirect("resources:resource-detail", call_slug, merged_into)
     # What depends on the reader (joined? watching?) is asked outside the cached parts.
     ctx = {
         "parts": parts,
@@ -286,6 +310,8 @@ def _resolve(request, resource):
 @limit_posts("edit")
 def resource_edit(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug, with_content=True)
+    if resource.merged_into_id:
+        return _merged(request, resource)
     if not resource.call.is_open and request.method == "GET":
         _read_only(request, resource.call)
         return redirect(resource)
@@ -361,6 +387,7 @@ def resource_edit(request, call_slug, resource_slug):
         "preview": preview,
         "preview_failed": previewing and preview is None,
         "may_set_challenges": editing.may_set_challenges(resource, request.user),
+        "is_steward": resource.call.is_steward(request.user),
     }
     status = 400 if upload_form.errors else 200
     return render(request, "resources/resource_edit.html", ctx, status=status)
@@ -395,6 +422,40 @@ def resource_challenges(request, call_slug, resource_slug):
             return redirect(resource)
     ctx = {"resource": resource, "call": resource.call, "form": form}
     return render(request, "resources/resource_challenges.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@limit_posts("edit")
+def resource_merge(request, call_slug, resource_slug):
+    """Stewards merge this commun into another of the call, after a page saying what follows."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    if not resource.call.is_steward(request.user):
+        raise PermissionDenied(_("Only the call's stewards merge communs."))
+    others = reading.resources_of(resource.call, loaders.resources(request.user)).filter(
+        merged_into__isnull=True
+    )
+    others = list(others.exclude(pk=resource.pk))
+    error = None
+    if request.method == "POST":
+        into = next((r for r in others if r.slug == request.POST.get("into")), None)
+        if into is None:
+            error = _("Choose the commun to keep.")
+        else:
+            try:
+                pooling.merge_resource(resource=resource, into=into, actor=request.user)
+            except (pooling.MergeRefused, editing.CallNotOpen) as refusal:
+                error = str(refusal)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is merged into this commun.") % {"title": resource.title},
+                )
+                return redirect(into)
+    ctx = {"resource": resource, "call": resource.call, "others": others, "error": error}
+    return render(request, "resources/resource_merge.html", ctx, status=400 if error else 200)
 
 
 def _upload(request, resource, form):
@@ -534,6 +595,8 @@ def version_restore(request, call_slug, resource_slug, number):
     """Restoring adds a version with the old text, after a page saying so; history stays."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
     old = loaders.get_version(resource, number, with_heavy_columns=False)
+    if resource.merged_into_id:
+        return _merged(request, resource)
     if not resource.call.is_open:
         _read_only(request, resource.call)
         return redirect(resource)

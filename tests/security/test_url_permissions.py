@@ -271,6 +271,13 @@ TABLE = {
     # People: teams, discussion, watching, notifications (pages)
     "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
     "resources:resource-team": {"kwargs": RES, "get": every(200)},
+    "resources:resource-merge": {
+        "kwargs": RES,
+        "get": rule(403, anonymous=302, steward=200),
+        # "guide" is the call's only commun: nothing to merge into (said on the page).
+        "post": rule(403, anonymous=302, steward=400),
+        "post_data": {"into": "guide"},
+    },
     "resources:resource-challenges": {
         "kwargs": RES,
         "get": rule(403, anonymous=302, author=200, steward=200),
@@ -374,6 +381,13 @@ TABLE = {
         # Its défis: its leads (bob created it) and the call's stewards.
         "patch": rule(403, anonymous=401, author=200, steward=200),
         "patch_data": {"challenges": ["nappes"]},
+    },
+    "api:resource-merge": {
+        "kwargs": API_RES,
+        "get": rule(405, anonymous=401),
+        # Into itself: refused with a sentence.
+        "post": rule(403, anonymous=401, steward=400),
+        "post_data": {"into": "guide"},
     },
     "api:version-list": {"kwargs": API_RES, "get": every(200), "post": rule(400, anonymous=401)},
     "api:version-detail": {"kwargs": API_V1, "get": every(200)},
