@@ -274,7 +274,7 @@ def challenge_create(request, slug):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The challenge is added."))
-            return redirect(challenge.get_absolute_url())
+            return redirect(f"{call.get_absolute_url()}#defi-{challenge.slug}")
     return render(request, "appel/challenge_form.html", {"form": form, "call": call})
 
 
@@ -290,7 +290,7 @@ def challenge_edit(request, slug, challenge):
             form.add_error(None, str(error))
         else:
             messages.success(request, _("The challenge is updated."))
-            return redirect(challenge.get_absolute_url())
+            return redirect(f"{call.get_absolute_url()}#defi-{challenge.slug}")
     ctx = {"form": form, "call": call, "challenge": challenge}
     return render(request, "appel/challenge_form.html", ctx)
 
