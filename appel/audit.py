@@ -196,6 +196,12 @@ def _version_restored(entry, d):
     }
 
 
+@_says(Action.RESOURCE_MERGED)
+def _resource_merged(entry, d):
+    template = _("%(actor)s merged %(resource)s into “%(into)s”")
+    return template, {"resource": _resource(entry), "into": d.get("into_title") or d.get("into")}
+
+
 @_says(Action.RETRIBUTION_PUBLISHED)
 def _retribution_published(entry, d):
     return _("%(actor)s published the retribution of a budget of %(amount)s"), {

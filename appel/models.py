@@ -468,7 +468,7 @@ class Challenge(models.Model):
         )
 
     def get_absolute_url(self):
-        return f"{self.call.get_absolute_url()}#defi-{self.slug}"
+        return reverse("appel:challenge-detail", args=[self.call.slug, self.slug])
 
     def clean(self):
         """Checked here rather than by the constraint: forms and the API leave `call` out."""
@@ -586,6 +586,7 @@ class AuditEntry(models.Model):
         FUNDER_GRANTED = "funder_granted", _("Funder role granted")
         FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        RESOURCE_MERGED = "resource_merged", _("Commun merged into another")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

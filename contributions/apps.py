@@ -18,7 +18,7 @@ class ContributionsConfig(AppConfig):
         from appel.signals import call_status_changed
         from resources import signals
 
-        from . import tasks
+        from . import notifying, tasks
 
         def version_saved(sender, *, resource_id, version_id, actor_id, **kwargs):
             tasks.notify_version.enqueue(version_id, actor_id)
@@ -33,6 +33,10 @@ class ContributionsConfig(AppConfig):
         signals.version_saved.connect(version_saved, weak=False, dispatch_uid="notify-version")
         signals.participant_joined.connect(
             participant_joined, weak=False, dispatch_uid="notify-joined"
+        )
+        # Sent inside the merge's transaction: the watchers move with the commun.
+        signals.resource_merged.connect(
+            notifying.move_watches, weak=False, dispatch_uid="merge-watches"
         )
         user_logged_in.connect(_count_waiting, dispatch_uid="contributions-count-waiting")
 

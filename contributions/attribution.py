@@ -22,7 +22,7 @@ from decimal import ROUND_DOWN, Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -265,8 +265,11 @@ def attribution_for(resource, version=None, *, with_source=True) -> Attribution:
     """
     version = version or loaders.get_version(resource)
     words = authorship.word_counts(version.authorship)
+    # The authors of communs merged into this one (resources/pooling.py) keep their credit.
     edits = dict(
-        ResourceVersion.objects.filter(resource=resource, number__lte=version.number)
+        ResourceVersion.objects.filter(
+            Q(resource=resource, number__lte=version.number) | Q(resource__merged_into=resource)
+        )
         .order_by()
         .values_list("author_id")
         .annotate(n=Count("pk"))

@@ -462,3 +462,12 @@ def digest_recipients():
         .exclude(email="")
         .values_list("pk", flat=True)
     )
+
+
+def move_watches(sender=None, *, resource_id, into_id, **kwargs):
+    """The watchers of a commun merged into another now watch the kept one (nobody twice)."""
+    already = Watch.objects.filter(resource_id=into_id).values_list("user_id", flat=True)
+    Watch.objects.filter(resource_id=resource_id).exclude(user_id__in=list(already)).update(
+        resource_id=into_id
+    )
+    Watch.objects.filter(resource_id=resource_id).delete()

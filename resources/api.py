@@ -28,7 +28,7 @@ from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
 from appel.parsers import JSONParser
 
-from . import editing, files, links, loaders, reading, search, slots, teams
+from . import editing, files, links, loaders, pooling, reading, search, slots, teams
 from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
@@ -123,6 +123,7 @@ class ResourceListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         resources = list(data.all() if hasattr(data, "all") else data)
         self.child.decisions_found = _decisions_about(resources)
+        reading.attach_challenges(resources)
         return super().to_representation(resources)
 
 
@@ -133,12 +134,22 @@ class BacklinkSerializer(serializers.Serializer):
 
 class ResourceSerializer(serializers.ModelSerializer):
     call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    challenge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    challenge = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The first of `challenges`."
+    )
+    challenges = serializers.SerializerMethodField(
+        help_text="The défis it answers (slugs), in the call's order of défis."
+    )
     license = serializers.SerializerMethodField()
     latest_version = VersionSummarySerializer(read_only=True)
     stable_version = VersionSummarySerializer(read_only=True)
     derived_from = serializers.SerializerMethodField()
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    merged_into = serializers.SlugRelatedField(
+        slug_field="slug",
+        read_only=True,
+        help_text="The commun it was merged into (its history stays readable), or null.",
+    )
     url = serializers.SerializerMethodField(help_text="The resource's web page.")
     participants_count = serializers.IntegerField(read_only=True, default=0)
     completeness = CompletenessSerializer(read_only=True)
@@ -158,6 +169,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "title",
             "call",
             "challenge",
+            "challenges",
             "license",
             "latest_version",
             "stable_version",
@@ -165,6 +177,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "created_by",
             "created_at",
             "updated_at",
+            "merged_into",
             "url",
             "participants_count",
             "completeness",
@@ -173,6 +186,12 @@ class ResourceSerializer(serializers.ModelSerializer):
             "files_count",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_challenges(self, resource):
+        if not hasattr(resource, "answered"):
+            reading.attach_challenges([resource])
+        return [challenge.slug for challenge in resource.answered]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_decisions(self, resource):
@@ -278,12 +297,41 @@ class ResourceCreateSerializer(serializers.Serializer):
     challenge = serializers.SlugField(
         max_length=80, required=False, allow_null=True, allow_blank=True
     )
+    challenges = serializers.ListField(
+        child=serializers.SlugField(max_length=80), required=False, max_length=200
+    )
     license = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
     content = TextField(allow_blank=True, trim_whitespace=False)
     comment = TextField(
         max_length=editing.MAX_COMMENT_CHARS, required=False, allow_blank=True, default=""
     )
     derived_from = DerivedFromField(required=False, allow_null=True)
+
+
+class ResourceUpdateSerializer(serializers.Serializer):
+    challenges = serializers.ListField(
+        child=serializers.SlugField(max_length=80), required=False, max_length=200
+    )
+    challenge = serializers.SlugField(
+        max_length=80, required=False, allow_null=True, allow_blank=True
+    )
+
+    def validate(self, attrs):
+        if "challenges" not in attrs and "challenge" not in attrs:
+            raise ValidationError(
+                {"challenges": [_("Send the challenges (a list of slugs) to change.")]}
+            )
+        return attrs
+
+
+def _challenges_in(call, data):
+    """The défis named by `challenges` (or the single `challenge`), or None if neither is sent."""
+    if "challenges" in data:
+        return editing.challenges_named(call=call, slugs=data["challenges"])
+    if "challenge" in data:
+        slugs = [data["challenge"]] if data["challenge"] else []
+        return editing.challenges_named(call=call, slugs=slugs, field="challenge")
+    return None
 
 
 class EditSerializer(serializers.Serializer):
@@ -361,6 +409,8 @@ def _domain_errors():
         raise Conflict(str(error)) from None
     except editing.ContentTooLarge as error:
         raise PayloadTooLarge(str(error)) from None
+    except (editing.ResourceMerged, pooling.MergeRefused) as error:
+        raise Conflict(str(error)) from None
 
 
 def _version_response(request, result):
@@ -393,7 +443,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         challenge = request.query_params.get("challenge")
         if challenge:
             valid = slug_re.fullmatch(challenge)
-            queryset = queryset.filter(challenge__slug=challenge) if valid else queryset.none()
+            queryset = queryset.filter(challenges__slug=challenge) if valid else queryset.none()
         queryset = search.filter_resources(queryset, request.query_params.get("q"))
         page = self.paginate_queryset(queryset)
         for resource in page:
@@ -406,11 +456,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         call = get_call(request.user, url["call"])
         _ensure_open(call)
         data = self.validated(ResourceCreateSerializer)
-        challenge = None
-        if data.get("challenge"):
-            challenge = call.challenges.filter(slug=data["challenge"]).first()
-            if challenge is None:
-                raise ValidationError({"challenge": [_("This call has no such challenge.")]})
+        challenges = _challenges_in(call, data)
         derived_from = None
         if data.get("derived_from"):
             source = data["derived_from"]
@@ -426,7 +472,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
                 title=data["title"],
                 content=data["content"],
                 license=data.get("license") or None,
-                challenge=challenge,
+                challenges=challenges,
                 slug=data.get("slug") or None,
                 comment=data["comment"],
                 derived_from=derived_from,
@@ -439,13 +485,51 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-class ResourceDetail(generics.GenericAPIView):
+class ResourceDetail(WriteMixin, generics.GenericAPIView):
+    """A resource; its leads and the call's stewards change the défis it answers (PATCH)."""
+
     serializer_class = ResourceSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get(self, request, **url):
         resource = loaders.get_resource(request.user, url["call"], url["resource"])
         links.attach_counts([resource])
         return Response(self.get_serializer(resource).data)
+
+    @extend_schema(request=ResourceUpdateSerializer, responses={200: ResourceSerializer})
+    def patch(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        data = self.validated(ResourceUpdateSerializer)
+        challenges = _challenges_in(resource.call, data)
+        with _domain_errors():
+            editing.set_challenges(resource=resource, user=request.user, challenges=challenges)
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        links.attach_counts([resource])
+        return Response(self.get_serializer(resource).data)
+
+
+class MergeSerializer(serializers.Serializer):
+    into = serializers.SlugField(max_length=80, help_text="The commun to keep.")
+
+
+class ResourceMerge(WriteMixin, generics.GenericAPIView):
+    """Stewards merge this commun into another of the call (`into`); answers the kept one."""
+
+    serializer_class = ResourceSerializer
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=MergeSerializer, responses={200: ResourceSerializer})
+    def post(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        data = self.validated(MergeSerializer)
+        into = loaders.resources(request.user).filter(call=resource.call, slug=data["into"]).first()
+        if into is None:
+            raise ValidationError({"into": [_("This call has no commun with this slug.")]})
+        with _domain_errors():
+            pooling.merge_resource(resource=resource, into=into, actor=request.user)
+        kept = loaders.get_resource(request.user, url["call"], into.slug)
+        links.attach_counts([kept])
+        return Response(self.get_serializer(kept).data)
 
 
 class FileRevisionSerializer(serializers.ModelSerializer):
@@ -820,6 +904,7 @@ urlpatterns = [
     ),
     path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
     path(f"{_RESOURCE}/participants", Participants.as_view(), name="resource-participants"),
+    path(f"{_RESOURCE}/merge", ResourceMerge.as_view(), name="resource-merge"),
     path(f"{_RESOURCE}/files", FileList.as_view(), name="file-list"),
     path(f"{_RESOURCE}/files/<str:name>", FileDetail.as_view(), name="file-detail"),
     path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),

@@ -40,7 +40,7 @@ from PIL import Image, ImageOps
 from appel import licenses
 from appel.models import Call
 
-from .editing import CallNotOpen
+from .editing import CallNotOpen, refuse_if_merged
 from .models import IMAGE_TYPES, FileRevision, Resource, ResourceFile
 
 # Past these, a zip is refused as a possible bomb: what it would take once
@@ -392,6 +392,7 @@ def upload_file(
     """
     if not resource.call.is_open:
         raise CallNotOpen(resource.call)
+    refuse_if_merged(resource)
     if upload.size > settings.FILE_MAX_BYTES:
         raise FileTooLarge(upload.size)
     name = clean_name(name or upload.name)

@@ -59,12 +59,15 @@ def page_state(user, call_slug, slug):
     Only drafts are kept from anyone (`Call.objects.visible_to`), so only a
     draft's resource costs a second query, asking that rule.
     """
-    found = Resource.objects.filter(call__slug=call_slug, slug=slug).values_list(
+    found = Resource.objects.filter(
+        call__slug=call_slug, slug=slug
+    ).values_list(
         "pk",
         "latest_version_id",
         "latest_version__state",
         "stable_version_id",
         "stable_version__state",
+        "merged_into__slug",  # a merged commun's page sends its readers there
         "call__status",
         "call__opens_at",
         "call__closes_at",

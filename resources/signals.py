@@ -9,6 +9,11 @@ connects the receivers, which only enqueue a task.
 - `version_saved(resource_id, version_id, actor_id)`: a version was saved
   (created, edited, merged or restored; version 1 is a new resource).
 - `participant_joined(resource_id, user_id)`: someone joined a commun.
+
+One is sent inside the transaction, because its receiver's writes belong to it:
+
+- `resource_merged(resource_id, into_id)`: a commun was merged into another
+  (resources/pooling.py); its watchers are moved to the kept one.
 """
 
 from django.db import transaction
@@ -16,6 +21,7 @@ from django.dispatch import Signal
 
 version_saved = Signal()
 participant_joined = Signal()
+resource_merged = Signal()
 
 
 def send_on_commit(signal, **kwargs):

@@ -37,8 +37,19 @@ from appel.ratelimit import (
     too_many_requests,
 )
 
-from . import conflicts, editing, files, links, loaders, pagecache, reading, search, teams
-from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
+from . import (
+    conflicts,
+    editing,
+    files,
+    links,
+    loaders,
+    pagecache,
+    pooling,
+    reading,
+    search,
+    teams,
+)
+from .forms import ChallengesForm, FileUploadForm, ResourceCreateForm, ResourceEditForm
 from .models import Participation
 
 LIST_PAGE_SIZE = 50
@@ -48,6 +59,12 @@ SORTS = {"recent": ("-updated_at", "-pk"), "title": ("title", "pk")}
 def _read_only_reason(call):
     """Why nothing can be changed in this call (the editing module's sentence), or ""."""
     return "" if call.is_open else str(editing.CallNotOpen(call))
+
+
+def _merged(request, resource):
+    """A merged commun takes no edits: say so on the kept commun's page."""
+    messages.warning(request, str(editing.ResourceMerged(resource)))
+    return redirect(resource.merged_into)
 
 
 def _read_only(request, call):
@@ -87,7 +104,7 @@ def resource_list(request, call_slug):
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
     queryset = reading.resources_of(call, loaders.resources(request.user)).order_by(*SORTS[sort])
     if selected:
-        queryset = queryset.filter(challenge=selected)
+        queryset = queryset.filter(challenges=selected)
     q = search.clean_query(request.GET.get("q"))
     page = Paginator(search.filter_resources(queryset, q), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -116,7 +133,8 @@ def resource_create(request, call_slug):
         return redirect("resources:resource-list", call.slug)
     # A "to be written" link ([[slug]] in another text) comes with the title and slug to use;
     # the call's template (its "fiche commun" sections) pre-fills the text.
-    initial = {key: request.GET.get(key) for key in ("challenge", "title", "slug")}
+    initial = {key: request.GET.get(key) for key in ("title", "slug")}
+    initial["challenges"] = request.GET.getlist("challenge")
     initial["content"] = call.resource_template
     form = ResourceCreateForm(request.POST or None, call=call, initial=initial)
     preview, previewing = None, request.method == "POST" and "preview" in request.POST
@@ -132,7 +150,7 @@ def resource_create(request, call_slug):
                 title=data["title"],
                 content=data["content"],
                 license=data["license"],
-                challenge=data["challenge"],
+                challenges=list(data["challenges"]),
                 slug=data["slug"] or None,
                 comment=data["comment"],
             )
@@ -168,6 +186,13 @@ def resource_detail(request, call_slug, resource_slug):
         resource_slug,
         lambda: _resource_page_parts(request, call_slug, resource_slug),
     )
+    if merged_into := state[-2]:
+        messages.info(
+            request,
+            _("This commun was merged into the one below; its history stays readable at %(url)s.")
+            % {"url": reverse("resources:resource-history", args=[call_slug, resource_slug])},
+        )
+        return redirect("resources:resource-detail", call_slug, merged_into)
     # What depends on the reader (joined? watching?) is asked outside the cached parts.
     ctx = {
         "parts": parts,
@@ -181,6 +206,7 @@ def resource_detail(request, call_slug, resource_slug):
 
 def _resource_page_parts(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug, with_versions=True)
+    reading.attach_challenges([resource])
     latest, stable = resource.latest_version, resource.stable_version
     ctx = {
         "resource": resource,
@@ -284,6 +310,8 @@ def _resolve(request, resource):
 @limit_posts("edit")
 def resource_edit(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug, with_content=True)
+    if resource.merged_into_id:
+        return _merged(request, resource)
     if not resource.call.is_open and request.method == "GET":
         _read_only(request, resource.call)
         return redirect(resource)
@@ -358,9 +386,76 @@ def resource_edit(request, call_slug, resource_slug):
         "dirty": request.method == "POST",
         "preview": preview,
         "preview_failed": previewing and preview is None,
+        "may_set_challenges": editing.may_set_challenges(resource, request.user),
+        "is_steward": resource.call.is_steward(request.user),
     }
     status = 400 if upload_form.errors else 200
     return render(request, "resources/resource_edit.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@limit_posts("edit")
+def resource_challenges(request, call_slug, resource_slug):
+    """The défis a commun answers: its leads and the call's stewards change them."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    if not editing.may_set_challenges(resource, request.user):
+        raise PermissionDenied(
+            _("Only the leads of this commun and the call's stewards may change its challenges.")
+        )
+    if not resource.call.is_open:
+        _read_only(request, resource.call)
+        return redirect(resource)
+    reading.attach_challenges([resource])
+    initial = {"challenges": resource.answered}
+    form = ChallengesForm(request.POST or None, call=resource.call, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = list(form.cleaned_data["challenges"])
+            editing.set_challenges(resource=resource, user=request.user, challenges=chosen)
+        except editing.CallNotOpen as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The challenges of this resource are saved."))
+            return redirect(resource)
+    ctx = {"resource": resource, "call": resource.call, "form": form}
+    return render(request, "resources/resource_challenges.html", ctx)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@limit_posts("edit")
+def resource_merge(request, call_slug, resource_slug):
+    """Stewards merge this commun into another of the call, after a page saying what follows."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    if not resource.call.is_steward(request.user):
+        raise PermissionDenied(_("Only the call's stewards merge communs."))
+    others = reading.resources_of(resource.call, loaders.resources(request.user)).filter(
+        merged_into__isnull=True
+    )
+    others = list(others.exclude(pk=resource.pk))
+    error = None
+    if request.method == "POST":
+        into = next((r for r in others if r.slug == request.POST.get("into")), None)
+        if into is None:
+            error = _("Choose the commun to keep.")
+        else:
+            try:
+                pooling.merge_resource(resource=resource, into=into, actor=request.user)
+            except (pooling.MergeRefused, editing.CallNotOpen) as refusal:
+                error = str(refusal)
+            except ValidationError as refusal:
+                error = " ".join(refusal.messages)
+            else:
+                messages.success(
+                    request,
+                    _("“%(title)s” is merged into this commun.") % {"title": resource.title},
+                )
+                return redirect(into)
+    ctx = {"resource": resource, "call": resource.call, "others": others, "error": error}
+    return render(request, "resources/resource_merge.html", ctx, status=400 if error else 200)
 
 
 def _upload(request, resource, form):
@@ -500,6 +595,8 @@ def version_restore(request, call_slug, resource_slug, number):
     """Restoring adds a version with the old text, after a page saying so; history stays."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
     old = loaders.get_version(resource, number, with_heavy_columns=False)
+    if resource.merged_into_id:
+        return _merged(request, resource)
     if not resource.call.is_open:
         _read_only(request, resource.call)
         return redirect(resource)
