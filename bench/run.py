@@ -484,7 +484,7 @@ def run_pages(report, profiler, ctx):
         ),
         "authors_page_hot": lambda: url_for("contributions:version-authors", c, hot.slug, n),
         "resource_list_page": lambda: url_for("resources:resource-list", c),
-        "changes_page": lambda: url_for("resources:call-changes", c),
+        "changes_page": lambda: url_for("contributions:call-changes", c),
         "review_queue_page": lambda: url_for("contributions:review-queue", c),
         "api_history_hot": lambda: api_path(f"/api/v1/calls/{c}/resources/{hot.slug}/versions"),
         "api_version_hot": lambda: api_path(f"/api/v1/calls/{c}/resources/{hot.slug}/versions/{n}"),
