@@ -18,14 +18,16 @@ review: pending, and newer than their resource's stable version).
 """
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
 from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from appel.loaders import visible_calls
 from appel.models import Challenge, User
@@ -225,7 +227,13 @@ def _beyond(branches, cursor, *, older):
 
 @dataclass
 class Change:
-    """One line of recent changes: who did what, when, where, and the page that shows it."""
+    """One line of recent changes: who did what, when, where, and the page that shows it.
+
+    Its words and addresses are said here rather than in the template: a
+    page shows fifty of them, and template logic per row cost more than
+    the queries. Addresses are built from the resource's (or call's),
+    reversed once per page (`load`), as the history page builds its rows.
+    """
 
     kind: str
     pk: int
@@ -236,24 +244,23 @@ class Change:
     version: ResourceVersion | None = None
     review: Review | None = None
     post: Post | None = None
-    extra: dict = field(default_factory=dict)
+    base_url: str = ""  # the resource's address, or the call's for its forum
+    user_url: str = ""
 
     @property
     def url(self):
         if self.kind == EDIT:
-            return self.version.get_absolute_url()
+            return f"{self.base_url}versions/{self.version.number}/"
         if self.kind == REVIEW:
-            args = [self.call.slug, self.resource.slug, self.version.number]
-            return f"{reverse('contributions:version-review', args=args)}#review-{self.pk}"
-        return f"{self.post.thread.get_absolute_url()}#post-{self.pk}"
+            return f"{self.base_url}versions/{self.version.number}/review/#review-{self.pk}"
+        return f"{self.base_url}threads/{self.post.thread_id}/#post-{self.pk}"
 
     @property
     def diff_url(self):
-        """The changes of an edit against its parent, or None."""
+        """The changes of an edit against its parent, or ""."""
         if self.kind != EDIT or not self.version.parent_number:
-            return None
-        url = reverse("resources:resource-diff", args=[self.call.slug, self.resource.slug])
-        return f"{url}?from={self.version.parent_number}&to={self.version.number}"
+            return ""
+        return f"{self.base_url}diff/?from={self.version.parent_number}&to={self.version.number}"
 
     @property
     def thread(self):
@@ -270,6 +277,42 @@ class Change:
             return self.post.thread.title
         return self.version.title
 
+    @property
+    def label(self):
+        """What was done, in the reader's language."""
+        if self.kind == EDIT:
+            return _("Version %(n)s") % {"n": self.version.number}
+        if self.kind == REVIEW:
+            return _("Review of version %(n)s") % {"n": self.version.number}
+        if self.started_thread:
+            return _("New thread “%(title)s”") % {"title": self.post.thread.title}
+        return _("Reply in “%(title)s”") % {"title": self.post.thread.title}
+
+    @property
+    def details(self):
+        if self.kind == EDIT:
+            return self.version.display_comment
+        if self.kind == REVIEW:
+            return self.review.get_verdict_display()
+        return ngettext("%(n)s message", "%(n)s messages", self.post.thread.posts_count) % {
+            "n": self.post.thread.posts_count
+        }
+
+    @property
+    def badge(self):
+        """(css class, words) of the state of the version edited or reviewed, or None."""
+        if self.version is None:
+            return None
+        return self.version.state, self.version.get_state_display()
+
+    @property
+    def when(self):
+        return date_format(localtime(self.created_at), "SHORT_DATETIME_FORMAT")
+
+    @property
+    def iso(self):
+        return self.created_at.isoformat()
+
 
 def load(rows):
     """The changes named by `(created_at, kind, pk)` rows, in their order; one query per kind."""
@@ -278,12 +321,10 @@ def load(rows):
     if ids[EDIT]:
         versions = (
             ResourceVersion.objects.filter(pk__in=ids[EDIT])
-            .select_related("author", "resource__call", "resource__stable_version")
-            .defer(
-                *HEAVY_VERSION_COLUMNS,
-                *_resource_heavy("resource__"),
-                *_version_heavy("resource__stable_version__"),
-            )
+            .select_related("author", "resource__call")
+            .defer(*HEAVY_VERSION_COLUMNS, *_resource_heavy("resource__"))
+            # Whether it is older than the stable version (the feeds say so).
+            .annotate(stable_number=F("resource__stable_version__number"))
         )
         for v in versions:
             found[EDIT, v.pk] = Change(
@@ -324,7 +365,23 @@ def load(rows):
             found[THREAD, p.pk] = Change(
                 THREAD, p.pk, p.created_at, p.author, thread.call, thread.resource, post=p
             )
-    return [found[kind, pk] for _when, kind, pk in rows if (kind, pk) in found]
+    changes = [found[kind, pk] for _when, kind, pk in rows if (kind, pk) in found]
+    urls = {}
+    for change in changes:
+        if change.resource is not None:
+            key = ("resource", change.resource.pk)
+            if key not in urls:
+                urls[key] = change.resource.get_absolute_url()
+        else:
+            key = ("call", change.call.pk)
+            if key not in urls:
+                urls[key] = change.call.get_absolute_url()
+        change.base_url = urls[key]
+        key = ("user", change.user.pk)
+        if key not in urls:
+            urls[key] = reverse("appel:user-detail", args=[change.user.username])
+        change.user_url = urls[key]
+    return changes
 
 
 def _version_heavy(prefix):
@@ -421,37 +478,29 @@ def changes(*, viewer, filters, call=None, resource=None):
 # ---------------------------------------------------------------- a person
 
 
+def _count(queryset):
+    """`queryset`'s number of rows, as an uncorrelated subquery (computed once, on its index)."""
+    return Subquery(queryset.order_by().annotate(n=Func(F("pk"), function="COUNT")).values("n"))
+
+
+def _contributions(person, calls):
+    """{versions, reviews, threads, resources}: what `person` wrote or joined in `calls`."""
+    return {
+        "versions": ResourceVersion.objects.filter(author=person, resource__call__in=calls),
+        "reviews": Review.objects.filter(reviewer=person, version__resource__call__in=calls),
+        "threads": Thread.objects.filter(author=person, call__in=calls),
+        "resources": Participation.objects.filter(user=person, resource__call__in=calls),
+    }
+
+
 def person_counts(person, *, viewer):
     """{versions, reviews, resources, threads} of `person` in calls `viewer` may see (1 query)."""
-    calls = visible_calls(viewer)
-
-    def count(qs, column):
-        return Coalesce(
-            Subquery(qs.order_by().values(column).annotate(n=Count("pk")).values("n")[:1]),
-            0,
-        )
-
-    row = (
+    querysets = _contributions(person, visible_calls(viewer))
+    return (
         User.objects.filter(pk=person.pk)
-        .annotate(
-            n_versions=count(
-                ResourceVersion.objects.filter(author=OuterRef("pk"), resource__call__in=calls),
-                "author",
-            ),
-            n_reviews=count(
-                Review.objects.filter(reviewer=OuterRef("pk"), version__resource__call__in=calls),
-                "reviewer",
-            ),
-            n_resources=count(
-                Participation.objects.filter(user=OuterRef("pk"), resource__call__in=calls),
-                "user",
-            ),
-            n_threads=count(Thread.objects.filter(author=OuterRef("pk"), call__in=calls), "author"),
-        )
-        .values("n_versions", "n_reviews", "n_resources", "n_threads")
+        .values(**{name: _count(qs) for name, qs in querysets.items()})
         .get()
     )
-    return {key[2:]: value for key, value in row.items()}
 
 
 def communs_of(person, *, viewer):
@@ -468,31 +517,28 @@ PROFILE_LIST_SIZE = 10
 
 
 def person_activity(person, *, viewer, size=PROFILE_LIST_SIZE):
-    """{versions, reviews, threads}: the latest of each by `person` in calls `viewer` may see.
+    """The latest versions, reviews and threads of `person` in calls `viewer` may see, and counts.
 
-    Three queries; each list carries its total (`COUNT(*) OVER ()`, taken
-    before the limit) as `.total` on its rows, so no count costs a query.
+    Three queries; each list's total rides along as an uncorrelated count
+    (`.total` on its rows), so no count costs a query of its own.
     """
-    calls = visible_calls(viewer)
-    total = Window(Count("pk"))
+    querysets = _contributions(person, visible_calls(viewer))
     versions = (
-        ResourceVersion.objects.filter(author=person, resource__call__in=calls)
+        querysets["versions"]
         .select_related("resource__call")
         .defer(*HEAVY_VERSION_COLUMNS, *_resource_heavy("resource__"))
-        .annotate(total=total)
-        .order_by("-created_at", "-pk")[:size]
     )
     reviews = (
-        Review.objects.filter(reviewer=person, version__resource__call__in=calls)
+        querysets["reviews"]
         .select_related("version__resource__call")
         .defer(
-            "comment_html", *_version_heavy("version__"), *_resource_heavy("version__resource__")
+            "comment_html",
+            *_version_heavy("version__"),
+            *_resource_heavy("version__resource__"),
         )
-        .annotate(total=total)
-        .order_by("-created_at", "-pk")[:size]
     )
     threads = (
-        Thread.objects.filter(author=person, call__in=calls)
+        querysets["threads"]
         .select_related("call", "resource")
         .defer(
             "call__description",
@@ -501,10 +547,11 @@ def person_activity(person, *, viewer, size=PROFILE_LIST_SIZE):
             "resource__search_document",
             "resource__outline",
         )
-        .annotate(total=total)
-        .order_by("-created_at", "-pk")[:size]
     )
-    lists = {"versions": list(versions), "reviews": list(reviews), "threads": list(threads)}
+    lists = {
+        name: list(qs.annotate(total=_count(querysets[name])).order_by("-created_at", "-pk")[:size])
+        for name, qs in (("versions", versions), ("reviews", reviews), ("threads", threads))
+    }
     for thread in lists["threads"]:
         if thread.resource is not None:
             thread.resource.call = thread.call

@@ -32,8 +32,10 @@ def _state_words(version, resource):
         return _("validated")
     if version.state == ResourceVersion.State.CHANGES_REQUESTED:
         return _("changes requested")
-    stable = resource.stable_version
-    if stable is not None and version.number < stable.number:
+    stable = getattr(version, "stable_number", None)
+    if stable is None and resource.stable_version_id:
+        stable = resource.stable_version.number
+    if stable is not None and version.number < stable:
         return _("not reviewed, older than the stable version")
     return _("awaiting review")
 
