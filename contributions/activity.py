@@ -455,18 +455,15 @@ class ChangesPaginator(Paginator):
     def __init__(self, union, per_page, **kwargs):
         if union is None:
             union = ResourceVersion.objects.none().values_list("created_at", "pk", "pk")
+            union = union.order_by("pk")
+        else:
+            union = union.order_by("-created_at", "-kind", "-pk")
         super().__init__(union, per_page, **kwargs)
 
     def page(self, number):
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
-        rows = list(
-            self.object_list.order_by("-created_at", "-kind", "-pk")[
-                bottom : bottom + self.per_page
-            ]
-            if self.count
-            else []
-        )
+        rows = list(self.object_list[bottom : bottom + self.per_page] if self.count else [])
         return self._get_page(load(rows), number, self)
 
 
@@ -496,11 +493,13 @@ def _contributions(person, calls):
 def person_counts(person, *, viewer):
     """{versions, reviews, resources, threads} of `person` in calls `viewer` may see (1 query)."""
     querysets = _contributions(person, visible_calls(viewer))
-    return (
+    # Named apart from the relations of User (`reviews` is one).
+    row = (
         User.objects.filter(pk=person.pk)
-        .values(**{name: _count(qs) for name, qs in querysets.items()})
+        .values(**{f"n_{name}": _count(qs) for name, qs in querysets.items()})
         .get()
     )
+    return {name[2:]: value for name, value in row.items()}
 
 
 def communs_of(person, *, viewer):

@@ -37,7 +37,12 @@ def _changes_page(request, *, call):
         elif params.get("after"):
             after = activity.parse_cursor(params["after"], field="after")
         page = activity.page(
-            viewer=request.user, filters=filters, call=call, before=before, after=after
+            viewer=request.user,
+            filters=filters,
+            call=call,
+            before=before,
+            after=after,
+            size=activity.PAGE_SIZE,
         )
     except ValidationError as error:
         errors = error.message_dict
