@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Exists, F, Func, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
@@ -119,9 +120,12 @@ def parse_filters(params, *, viewer, call=None, among=KINDS) -> Filters:
 # ---------------------------------------------------------------- the three branches
 
 
-def _scope(*, viewer, call, filters, resource_field=""):
+def _scope(*, viewer, call, filters, resource_field="", call_field="call"):
     """What a change's resource (or thread) must be: in a visible call, answering the défi."""
-    q = Q(call=call) if call is not None else Q(call__in=visible_calls(viewer))
+    if call is not None:
+        q = Q(**{call_field: call})
+    else:
+        q = Q(**{f"{call_field}__in": visible_calls(viewer)})
     if filters.challenge_ids:
         q &= Q(**{f"{resource_field}challenge__in": filters.challenge_ids})
     return q
@@ -135,14 +139,24 @@ def _branches(*, viewer, call, filters, resource=None):
     if EDIT in kinds:
         scope = _scope(viewer=viewer, call=call, filters=filters)
         if filters.unreviewed:
-            scope &= Q(stable_version__isnull=True) | Q(
-                stable_version__number__lt=OuterRef("number")
+            # Few versions wait, spread over the whole history: joined, so that the
+            # database reads each resource's versions above its stable one
+            # (the (resource, number) index) instead of walking every version.
+            versions = ResourceVersion.objects.filter(
+                _scope(
+                    viewer=viewer,
+                    call=call,
+                    filters=filters,
+                    resource_field="resource__",
+                    call_field="resource__call",
+                ),
+                state=ResourceVersion.State.PENDING,
+                number__gt=Coalesce(F("resource__stable_version__number"), 0),
             )
-        versions = ResourceVersion.objects.filter(
-            Exists(Resource.objects.filter(scope, pk=OuterRef("resource_id")))
-        )
-        if filters.unreviewed:
-            versions = versions.filter(state=ResourceVersion.State.PENDING)
+        else:
+            versions = ResourceVersion.objects.filter(
+                Exists(Resource.objects.filter(scope, pk=OuterRef("resource_id")))
+            )
         if user is not None:
             versions = versions.filter(author=user)
         if resource is not None:
