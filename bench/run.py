@@ -967,9 +967,8 @@ def run_search(report, profiler, ctx):
 
 def run_changes(report, profiler, ctx):
     """Recent changes (edits, reviews, posts merged) and a person's page, anonymous."""
-    from django.test import Client
-
     from django.db.models import Count
+    from django.test import Client
 
     from contributions.models import Review
 

@@ -142,7 +142,9 @@ def _branches(*, viewer, call, filters, resource=None):
             # Few versions wait, spread over the whole history: joined, so that the
             # database reads each resource's versions above its stable one
             # (the (resource, number) index) instead of walking every version.
-            versions = ResourceVersion.objects.filter(
+            versions = ResourceVersion.objects.alias(
+                stable_number=Coalesce(F("resource__stable_version__number"), 0)
+            ).filter(
                 _scope(
                     viewer=viewer,
                     call=call,
@@ -151,7 +153,7 @@ def _branches(*, viewer, call, filters, resource=None):
                     call_field="resource__call",
                 ),
                 state=ResourceVersion.State.PENDING,
-                number__gt=Coalesce(F("resource__stable_version__number"), 0),
+                number__gt=F("stable_number"),
             )
         else:
             versions = ResourceVersion.objects.filter(
