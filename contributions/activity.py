@@ -84,6 +84,10 @@ def parse_filters(params, *, viewer, call=None, among=KINDS) -> Filters:
     given, else in any call `viewer` may see.
     """
     errors = {}
+    for name in ("user", "challenge", "kind", "unreviewed"):
+        if "\x00" in params.get(name, ""):
+            # PostgreSQL cannot even compare such a string.
+            raise ValidationError({name: [_("This filter contains a NUL character.")]})
     user = None
     if username := params.get("user", "").strip():
         user = User.objects.filter(username=username).first()

@@ -230,3 +230,10 @@ def test_a_signed_in_reader_costs_the_session_and_user_only(
     client.get("/changes/")
     with django_assert_max_num_queries(8):
         assert client.get("/calls/eau/changes/").status_code == 200
+
+
+@pytest.mark.parametrize("field", ["user", "challenge", "kind", "unreviewed"])
+def test_hostile_filters_are_400_never_500(world, api, client, field):
+    for value in ("\x00", "' OR 1=1 --", "é" * 300, "%"):
+        assert api.get("/api/v1/changes", {field: value}).status_code == 400
+        assert client.get("/changes/", {field: value}).status_code == 400
