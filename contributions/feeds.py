@@ -12,6 +12,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from appel.loaders import get_call, get_person
@@ -84,10 +85,11 @@ class ChangesFeed(Feed):
         }
 
     def item_description(self, change):
+        # Atom summaries are HTML to feed readers: what people typed is escaped, shown as typed.
         if change.kind == activity.EDIT:
-            return change.version.display_comment or change.version.system_note
+            return escape(change.version.display_comment or change.version.system_note)
         if change.kind == activity.REVIEW:
-            return change.review.comment
+            return escape(change.review.comment)
         return ""
 
     def item_link(self, change):
@@ -171,7 +173,7 @@ class ResourceHistoryFeed(Feed):
         }
 
     def item_description(self, version):
-        return version.display_comment or version.system_note
+        return escape(version.display_comment or version.system_note)
 
     def item_link(self, version):
         return version.get_absolute_url()

@@ -164,3 +164,22 @@ def test_a_draft_call_page_links_no_feed(world, alice):
     assert "application/atom+xml" not in html
     html = web_client(alice).get("/calls/secret/resources/plan-cache/").content.decode()
     assert "application/atom+xml" not in html
+
+
+def test_what_people_typed_reaches_feed_readers_as_text(world, client, bob, rita):
+    from contributions import reviewing
+
+    carte = world["carte"]
+    version = editing.edit_resource(
+        resource=carte,
+        author=bob,
+        content=carte.content + "\nPlus.\n",
+        base_version=2,
+        comment='<img src=x onerror="alert(1)">',
+    ).version
+    reviewing.record_review(version=version, reviewer=rita, verdict="comment", comment="<b>x</b>")
+    for url in ("/calls/eau/changes/feed/", "/calls/eau/resources/carte-des-puits/history/feed/"):
+        _root, entries = parse(client.get(url))
+        summaries = [e.find(f"{ATOM}summary").text or "" for e in entries]
+        assert any("&lt;img src=x" in s for s in summaries)
+        assert not any("<img" in s or "<b>" in s for s in summaries)
