@@ -471,7 +471,7 @@ class Challenge(models.Model):
         )
 
     def get_absolute_url(self):
-        return f"{self.call.get_absolute_url()}#defi-{self.slug}"
+        return reverse("appel:challenge-detail", args=[self.call.slug, self.slug])
 
     def clean(self):
         """Checked here rather than by the constraint: forms and the API leave `call` out."""

@@ -58,3 +58,13 @@ ACCOUNT = Slot(
     "account",
     "At the end of one's own profile page, after the account settings: request -> HTML.",
 )
+CALL_COMMUNS = Slot(
+    "call-communs",
+    "On the call page, its communs (title, défis, team, state, last activity), the latest "
+    "active first, a fixed number of queries: request, call -> HTML.",
+)
+CHALLENGE_COMMUNS = Slot(
+    "challenge-communs",
+    "On a défi's page, the communs answering it with their counts (communs, validated, "
+    "participants) and their threads, a fixed number of queries: request, call, challenge -> HTML.",
+)

@@ -101,6 +101,16 @@ def call_detail(request, slug):
     return render(request, "appel/call_detail.html", ctx)
 
 
+@require_GET
+def challenge_detail(request, slug, challenge):
+    """A défi: its description, then (slots filled by the higher apps) its communs and threads."""
+    call = get_call(request.user, slug)
+    challenge = get_object_or_404(call.challenges, slug=challenge)
+    challenge.call = call
+    ctx = {"call": call, "challenge": challenge, "is_steward": call.is_steward(request.user)}
+    return render(request, "appel/challenge_detail.html", ctx)
+
+
 @login_required
 def call_create(request):
     if not request.user.has_perm("appel.add_call"):

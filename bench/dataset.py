@@ -688,7 +688,7 @@ def _write(chunk, call, challenges, start, size):
 
     from contributions.models import Review
     from resources import completeness, search
-    from resources.models import Participation, Resource, ResourceVersion
+    from resources.models import Participation, Resource, ResourceChallenge, ResourceVersion
 
     options = _get_options(Resource)
     content_type = ContentType.objects.get_for_model(Resource)
@@ -809,6 +809,15 @@ def _write(chunk, call, challenges, start, size):
                     resource=r, user_id=r.created_by_id, role="lead", joined_at=r.created_at
                 )
                 for r in resources
+            ],
+            batch_size=500,
+        )
+        # Its défi is the first (here the only one) of its défis, as create_resource writes them.
+        ResourceChallenge.objects.bulk_create(
+            [
+                ResourceChallenge(resource=r, challenge_id=r.challenge_id)
+                for r in resources
+                if r.challenge_id
             ],
             batch_size=500,
         )

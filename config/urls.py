@@ -21,6 +21,11 @@ appel_patterns = [
     path("calls/<slug:slug>/status/", views.call_status, name="call-status"),
     path("calls/<slug:slug>/challenges/new/", views.challenge_create, name="challenge-create"),
     path(
+        "calls/<slug:slug>/challenges/<slug:challenge>/",
+        views.challenge_detail,
+        name="challenge-detail",
+    ),
+    path(
         "calls/<slug:slug>/challenges/<slug:challenge>/edit/",
         views.challenge_edit,
         name="challenge-edit",

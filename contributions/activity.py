@@ -131,7 +131,7 @@ def _scope(*, viewer, call, filters, resource_field="", call_field="call"):
     else:
         q = Q(**{f"{call_field}__in": visible_calls(viewer)})
     if filters.challenge_ids:
-        q &= Q(**{f"{resource_field}challenge__in": filters.challenge_ids})
+        q &= Q(**{f"{resource_field}challenges__in": filters.challenge_ids})
     return q
 
 

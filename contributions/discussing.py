@@ -249,6 +249,15 @@ def threads_of(*, call: Call, resource: Resource | None = None):
     return _threads().filter(call=call, resource__isnull=True)
 
 
+def challenge_threads(challenge):
+    """The open threads of the communs answering `challenge`, the latest active first."""
+    return (
+        Thread.objects.filter(resource__challenges=challenge, resolved=False)
+        .select_related("resource")
+        .order_by("-last_post_at", "-pk")
+    )
+
+
 def open_threads(resource: Resource):
     return threads_of(call=resource.call, resource=resource).filter(resolved=False)
 

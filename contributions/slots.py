@@ -143,6 +143,14 @@ def resource_threads(*, resource):
     )
 
 
+def challenge_threads(*, challenge):
+    """The open threads of the communs answering a défi, the latest active first (one query)."""
+    threads = list(discussing.challenge_threads(challenge)[:OPEN_THREADS_SHOWN])
+    return render_to_string(
+        "contributions/challenge_threads.html", {"challenge": challenge, "threads": threads}
+    )
+
+
 def reader_place(*, request, resource_id, call_slug, resource_slug, call_open):
     """The reader's place in a commun: joined (and how), watching; one query."""
     user = request.user
@@ -211,6 +219,7 @@ def header_bell(*, request):
 def connect():
     from appel.slots import ACCOUNT, CALL_LINKS, CALL_PAGE, HEADER, PROFILE
     from resources.slots import (
+        CHALLENGE_THREADS,
         RESOURCE_DECISIONS,
         RESOURCE_PANEL,
         RESOURCE_READER,
@@ -238,3 +247,4 @@ def connect():
     CALL_LINKS.provide(call_retribution_link)
     CALL_PAGE.provide(call_watch)
     ACCOUNT.provide(account_data)
+    CHALLENGE_THREADS.provide(challenge_threads)

@@ -123,6 +123,7 @@ class ResourceListSerializer(serializers.ListSerializer):
     def to_representation(self, data):
         resources = list(data.all() if hasattr(data, "all") else data)
         self.child.decisions_found = _decisions_about(resources)
+        reading.attach_challenges(resources)
         return super().to_representation(resources)
 
 
@@ -133,7 +134,12 @@ class BacklinkSerializer(serializers.Serializer):
 
 class ResourceSerializer(serializers.ModelSerializer):
     call = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    challenge = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    challenge = serializers.SlugRelatedField(
+        slug_field="slug", read_only=True, help_text="The first of `challenges`."
+    )
+    challenges = serializers.SerializerMethodField(
+        help_text="The défis it answers (slugs), in the call's order of défis."
+    )
     license = serializers.SerializerMethodField()
     latest_version = VersionSummarySerializer(read_only=True)
     stable_version = VersionSummarySerializer(read_only=True)
@@ -158,6 +164,7 @@ class ResourceSerializer(serializers.ModelSerializer):
             "title",
             "call",
             "challenge",
+            "challenges",
             "license",
             "latest_version",
             "stable_version",
@@ -173,6 +180,12 @@ class ResourceSerializer(serializers.ModelSerializer):
             "files_count",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.SlugField()))
+    def get_challenges(self, resource):
+        if not hasattr(resource, "answered"):
+            reading.attach_challenges([resource])
+        return [challenge.slug for challenge in resource.answered]
 
     @extend_schema_field(serializers.ListField(child=serializers.DictField()))
     def get_decisions(self, resource):
@@ -263,12 +276,41 @@ class ResourceCreateSerializer(serializers.Serializer):
     challenge = serializers.SlugField(
         max_length=80, required=False, allow_null=True, allow_blank=True
     )
+    challenges = serializers.ListField(
+        child=serializers.SlugField(max_length=80), required=False, max_length=200
+    )
     license = TextField(max_length=40, required=False, allow_null=True, allow_blank=True)
     content = TextField(allow_blank=True, trim_whitespace=False)
     comment = TextField(
         max_length=editing.MAX_COMMENT_CHARS, required=False, allow_blank=True, default=""
     )
     derived_from = DerivedFromField(required=False, allow_null=True)
+
+
+class ResourceUpdateSerializer(serializers.Serializer):
+    challenges = serializers.ListField(
+        child=serializers.SlugField(max_length=80), required=False, max_length=200
+    )
+    challenge = serializers.SlugField(
+        max_length=80, required=False, allow_null=True, allow_blank=True
+    )
+
+    def validate(self, attrs):
+        if "challenges" not in attrs and "challenge" not in attrs:
+            raise ValidationError(
+                {"challenges": [_("Send the challenges (a list of slugs) to change.")]}
+            )
+        return attrs
+
+
+def _challenges_in(call, data):
+    """The défis named by `challenges` (or the single `challenge`), or None if neither is sent."""
+    if "challenges" in data:
+        return editing.challenges_named(call=call, slugs=data["challenges"])
+    if "challenge" in data:
+        slugs = [data["challenge"]] if data["challenge"] else []
+        return editing.challenges_named(call=call, slugs=slugs, field="challenge")
+    return None
 
 
 class EditSerializer(serializers.Serializer):
@@ -374,7 +416,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         challenge = request.query_params.get("challenge")
         if challenge:
             valid = slug_re.fullmatch(challenge)
-            queryset = queryset.filter(challenge__slug=challenge) if valid else queryset.none()
+            queryset = queryset.filter(challenges__slug=challenge) if valid else queryset.none()
         queryset = search.filter_resources(queryset, request.query_params.get("q"))
         page = self.paginate_queryset(queryset)
         for resource in page:
@@ -387,11 +429,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         call = get_call(request.user, url["call"])
         _ensure_open(call)
         data = self.validated(ResourceCreateSerializer)
-        challenge = None
-        if data.get("challenge"):
-            challenge = call.challenges.filter(slug=data["challenge"]).first()
-            if challenge is None:
-                raise ValidationError({"challenge": [_("This call has no such challenge.")]})
+        challenges = _challenges_in(call, data)
         derived_from = None
         if data.get("derived_from"):
             source = data["derived_from"]
@@ -407,7 +445,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
                 title=data["title"],
                 content=data["content"],
                 license=data.get("license") or None,
-                challenge=challenge,
+                challenges=challenges,
                 slug=data.get("slug") or None,
                 comment=data["comment"],
                 derived_from=derived_from,
@@ -420,10 +458,24 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
         return Response(data, status=status.HTTP_201_CREATED, headers={"Location": location})
 
 
-class ResourceDetail(generics.GenericAPIView):
+class ResourceDetail(WriteMixin, generics.GenericAPIView):
+    """A resource; its leads and the call's stewards change the défis it answers (PATCH)."""
+
     serializer_class = ResourceSerializer
+    permission_classes = [IsAuthenticatedOrReadOnly]
 
     def get(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        links.attach_counts([resource])
+        return Response(self.get_serializer(resource).data)
+
+    @extend_schema(request=ResourceUpdateSerializer, responses={200: ResourceSerializer})
+    def patch(self, request, **url):
+        resource = loaders.get_resource(request.user, url["call"], url["resource"])
+        data = self.validated(ResourceUpdateSerializer)
+        challenges = _challenges_in(resource.call, data)
+        with _domain_errors():
+            editing.set_challenges(resource=resource, user=request.user, challenges=challenges)
         resource = loaders.get_resource(request.user, url["call"], url["resource"])
         links.attach_counts([resource])
         return Response(self.get_serializer(resource).data)

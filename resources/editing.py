@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -21,9 +21,9 @@ from django.utils.translation import gettext as _
 from appel import audit, licenses
 from appel.models import Call, Challenge, unique_slug
 
-from . import authorship, completeness, links, search, signals
+from . import authorship, completeness, links, pagecache, search, signals
 from .diff import three_way_merge
-from .models import Participation, Resource, ResourceVersion
+from .models import Participation, Resource, ResourceChallenge, ResourceVersion
 
 
 class CallNotOpen(Exception):
@@ -233,11 +233,15 @@ def create_resource(
     content: str,
     license: str | None = None,
     challenge: Challenge | None = None,
+    challenges: list[Challenge] | None = None,
     slug: str | None = None,
     comment: str = "",
     derived_from: ResourceVersion | None = None,
 ) -> ResourceVersion:
     """Propose a new commun in an open call; returns its version 1.
+
+    It answers `challenges` (défis of the call, any number), or the one
+    `challenge` (the older way to say it).
 
     A resource derived from another version starts from that text's
     authorship, so the source's authors keep the credit for every word of
@@ -253,8 +257,11 @@ def create_resource(
     errors = {}
     if reasons := license_refusals(call=call, license=license, derived_from=derived_from):
         errors["license"] = reasons
-    if challenge is not None and challenge.call_id != call.pk:
-        errors["challenge"] = [_("This challenge belongs to another call.")]
+    if challenges is None:
+        challenges = [challenge] if challenge is not None else []
+    challenges = _in_call_order(challenges)
+    if any(c.call_id != call.pk for c in challenges):
+        errors["challenges"] = [_("This challenge belongs to another call.")]
     if slug in RESERVED_SLUGS:
         errors["slug"] = [_("“%(slug)s” is reserved: choose another slug.") % {"slug": slug}]
     elif slug and Resource.objects.filter(call=call, slug=slug).exists():
@@ -264,7 +271,7 @@ def create_resource(
 
     resource = Resource(
         call=call,
-        challenge=challenge,
+        challenge=challenges[0] if challenges else None,
         slug=slug
         or unique_slug(
             Resource.objects.filter(call=call),
@@ -298,6 +305,7 @@ def create_resource(
             Participation.objects.create(
                 resource=version.resource, user=author, role=Participation.Role.LEAD
             )
+            _write_challenges(version.resource, challenges)
     except IntegrityError as error:  # the same slug, taken an instant ago
         raise ValidationError(
             {"slug": [_("A resource of this call already uses this slug.")]}
@@ -419,3 +427,79 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
         title=resource.title,  # the log names it as its readers know it
     )
     return EditResult(version=version, created=True)
+
+
+def _in_call_order(challenges):
+    """Défis without repeats, in their call's order (`Challenge.Meta.ordering`)."""
+    return sorted({c.pk: c for c in challenges}.values(), key=lambda c: (c.position, c.pk))
+
+
+def _write_challenges(resource, challenges):
+    ResourceChallenge.objects.filter(resource=resource).exclude(challenge__in=challenges).delete()
+    have = set(
+        ResourceChallenge.objects.filter(resource=resource).values_list("challenge_id", flat=True)
+    )
+    ResourceChallenge.objects.bulk_create(
+        [ResourceChallenge(resource=resource, challenge=c) for c in challenges if c.pk not in have]
+    )
+
+
+def challenges_named(*, call: Call, slugs, field="challenges") -> list[Challenge]:
+    """The défis of `call` that `slugs` name, in the call's order; a sentence for any other.
+
+    `field` names the input in the refusal (`challenge` when a client sent one slug).
+    """
+    if isinstance(slugs, str) or not all(isinstance(slug, str) for slug in slugs):
+        raise ValidationError({field: [_("Name the challenges as a list of slugs.")]})
+    wanted = [slug for slug in dict.fromkeys(slugs) if slug]
+    found = {c.slug: c for c in Challenge.objects.filter(call=call, slug__in=wanted)}
+    unknown = [slug for slug in wanted if slug not in found]
+    if unknown:
+        raise ValidationError(
+            {
+                field: [
+                    _("The call “%(title)s” has no challenge “%(slug)s”.")
+                    % {"title": call.title, "slug": slug}
+                    for slug in unknown
+                ]
+            }
+        )
+    return _in_call_order(found.values())
+
+
+def may_set_challenges(resource: Resource, user) -> bool:
+    """A commun's défis are chosen by its leads and by the call's stewards."""
+    if not user.is_authenticated:
+        return False
+    if resource.call.is_steward(user):
+        return True
+    return Participation.objects.filter(
+        resource=resource, user=user, role=Participation.Role.LEAD
+    ).exists()
+
+
+@transaction.atomic
+def set_challenges(*, resource: Resource, user, challenges: list[Challenge]) -> list[Challenge]:
+    """Say which défis of its call `resource` answers (none, one or several); returns them.
+
+    Its leads and the call's stewards may, while the call is open. The
+    first of them, in the call's order, is its `challenge`. No version is
+    written: the défis are not part of the text.
+    """
+    resource = _lock(resource)
+    if not resource.call.is_open:
+        raise CallNotOpen(resource.call)
+    if not may_set_challenges(resource, user):
+        raise PermissionDenied(
+            _("Only the leads of this commun and the call's stewards may change its challenges.")
+        )
+    challenges = _in_call_order(challenges)
+    if any(c.call_id != resource.call_id for c in challenges):
+        raise ValidationError({"challenges": [_("This challenge belongs to another call.")]})
+    _write_challenges(resource, challenges)
+    first = challenges[0] if challenges else None
+    if resource.challenge_id != (first.pk if first else None):
+        resource.challenge = first
+        resource.save(update_fields=["challenge"])
+    transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+    return challenges

@@ -34,15 +34,15 @@ class _TextFields(forms.Form):
 
 
 class ResourceCreateForm(_TextFields):
-    field_order = ["title", "challenge", "license", "slug", "content", "comment"]
+    field_order = ["title", "challenges", "license", "slug", "content", "comment"]
 
-    challenge = forms.ModelChoiceField(
-        label=_("Challenge"),
+    challenges = forms.ModelMultipleChoiceField(
+        label=_("Challenges"),
         queryset=None,
         required=False,
         to_field_name="slug",
-        empty_label=_("No particular challenge"),
-        help_text=_("The challenge (défi) of the call this resource answers."),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The challenges (défis) of the call this resource answers: one or several."),
     )
     license = forms.ChoiceField(
         label=_("License"),
@@ -57,11 +57,28 @@ class ResourceCreateForm(_TextFields):
 
     def __init__(self, *args, call, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["challenge"].queryset = call.challenges.all()
+        self.fields["challenges"].queryset = call.challenges.all()
         self.fields["license"].choices = [
             (lic.id, f"{lic.name} ({lic.id})") for lic in call.allowed_license_objects()
         ]
         self.fields["license"].initial = call.default_license
+
+
+class ChallengesForm(forms.Form):
+    """The défis a commun answers, changed by its leads or a steward (resources/editing.py)."""
+
+    challenges = forms.ModelMultipleChoiceField(
+        label=_("Challenges"),
+        queryset=None,
+        required=False,
+        to_field_name="slug",
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The challenges (défis) of the call this resource answers: one or several."),
+    )
+
+    def __init__(self, *args, call, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["challenges"].queryset = call.challenges.all()
 
 
 class ResourceEditForm(_TextFields):

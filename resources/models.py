@@ -33,7 +33,14 @@ class ResourceManager(models.Manager.from_queryset(ResourceQuerySet)):
 
 
 @reversion.register(
-    exclude=("latest_version", "stable_version", "updated_at", "search_document", "outline")
+    exclude=(
+        "latest_version",
+        "stable_version",
+        "updated_at",
+        "search_document",
+        "outline",
+        "challenges",
+    )
 )
 class Resource(models.Model):
     """A commun: an openly licensed text co-edited by anyone while its call is open.
@@ -45,8 +52,14 @@ class Resource(models.Model):
     """
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="resources")
+    # The défis it answers, in the call's order of défis (Challenge.Meta.ordering);
+    # `challenge` is the first of them, kept by resources/answering.py so that
+    # lists and breadcrumbs read it with one join.
+    challenges = models.ManyToManyField(
+        Challenge, through="ResourceChallenge", related_name="resources", blank=True
+    )
     challenge = models.ForeignKey(
-        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="resources"
+        Challenge, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     slug = models.SlugField(_("slug"), max_length=80)
     title = models.CharField(_("title"), max_length=200)
@@ -214,6 +227,24 @@ class ResourceVersion(models.Model):
 
         version = Version.objects.get(revision_id=self.revision_id, object_id=str(self.resource_id))
         return version.field_dict["content"]
+
+
+class ResourceChallenge(models.Model):
+    """A défi that a commun answers (a commun may answer one or several défis of its call)."""
+
+    resource = models.ForeignKey(Resource, on_delete=models.CASCADE, related_name="+")
+    challenge = models.ForeignKey(Challenge, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resource", "challenge"], name="resource_challenge_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["challenge", "resource"], name="challenge_resources")]
+
+    def __str__(self):
+        return f"{self.resource_id} -> {self.challenge_id}"
 
 
 class Participation(models.Model):

@@ -14,6 +14,7 @@ from reversion.models import Version
 
 from .diff import word_diff
 from .loaders import HEAVY_VERSION_COLUMNS, can_exist, no_such_version
+from .models import ResourceChallenge
 
 HISTORY_PAGE_SIZE = 50
 
@@ -21,6 +22,22 @@ HISTORY_PAGE_SIZE = 50
 def resources_of(call, queryset):
     """`queryset` (from `resources()`) narrowed to `call`, the latest changed first."""
     return queryset.filter(call=call).order_by("-updated_at", "-pk")
+
+
+def attach_challenges(resources):
+    """Give each resource its défis (`answered`), in the call's order, in one query for all."""
+    by_pk = {resource.pk: resource for resource in resources}
+    for resource in resources:
+        resource.answered = []
+    if not by_pk:
+        return
+    rows = (
+        ResourceChallenge.objects.filter(resource_id__in=by_pk)
+        .select_related("challenge")
+        .order_by("challenge__position", "challenge__pk")
+    )
+    for row in rows:
+        by_pk[row.resource_id].answered.append(row.challenge)
 
 
 def load_contents(versions):

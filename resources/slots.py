@@ -41,3 +41,8 @@ RESOURCES_DECISION_DATA = Slot(
     "{resource pk: [{cutoff, decision, version, amount, pool_with, answer, answer_html, "
     "published_at}]}.",
 )
+CHALLENGE_THREADS = Slot(
+    "challenge-threads",
+    "On a défi's page, the open threads of the communs answering it (one query): "
+    "challenge -> HTML.",
+)

@@ -21,6 +21,7 @@ urlpatterns = [
     ),
     path(f"{_RESOURCE}/diff/", views.resource_diff, name="resource-diff"),
     path(f"{_RESOURCE}/team/", views.resource_team, name="resource-team"),
+    path(f"{_RESOURCE}/challenges/", views.resource_challenges, name="resource-challenges"),
     path(f"{_RESOURCE}/join/", views.resource_join, name="resource-join"),
     # `files/NAME` in a text, relative to the resource's page, is the file's address.
     path(f"{_RESOURCE}/files/", views.file_list, name="file-list"),

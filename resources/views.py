@@ -38,7 +38,7 @@ from appel.ratelimit import (
 )
 
 from . import conflicts, editing, files, links, loaders, pagecache, reading, search, teams
-from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
+from .forms import ChallengesForm, FileUploadForm, ResourceCreateForm, ResourceEditForm
 from .models import Participation
 
 LIST_PAGE_SIZE = 50
@@ -87,7 +87,7 @@ def resource_list(request, call_slug):
     sort = request.GET.get("sort") if request.GET.get("sort") in SORTS else "recent"
     queryset = reading.resources_of(call, loaders.resources(request.user)).order_by(*SORTS[sort])
     if selected:
-        queryset = queryset.filter(challenge=selected)
+        queryset = queryset.filter(challenges=selected)
     q = search.clean_query(request.GET.get("q"))
     page = Paginator(search.filter_resources(queryset, q), LIST_PAGE_SIZE).get_page(
         request.GET.get("page")
@@ -116,7 +116,8 @@ def resource_create(request, call_slug):
         return redirect("resources:resource-list", call.slug)
     # A "to be written" link ([[slug]] in another text) comes with the title and slug to use;
     # the call's template (its "fiche commun" sections) pre-fills the text.
-    initial = {key: request.GET.get(key) for key in ("challenge", "title", "slug")}
+    initial = {key: request.GET.get(key) for key in ("title", "slug")}
+    initial["challenges"] = request.GET.getlist("challenge")
     initial["content"] = call.resource_template
     form = ResourceCreateForm(request.POST or None, call=call, initial=initial)
     preview, previewing = None, request.method == "POST" and "preview" in request.POST
@@ -132,7 +133,7 @@ def resource_create(request, call_slug):
                 title=data["title"],
                 content=data["content"],
                 license=data["license"],
-                challenge=data["challenge"],
+                challenges=list(data["challenges"]),
                 slug=data["slug"] or None,
                 comment=data["comment"],
             )
@@ -183,6 +184,7 @@ def resource_detail(request, call_slug, resource_slug):
 
 def _resource_page_parts(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug, with_versions=True)
+    reading.attach_challenges([resource])
     latest, stable = resource.latest_version, resource.stable_version
     ctx = {
         "resource": resource,
@@ -360,9 +362,41 @@ def resource_edit(request, call_slug, resource_slug):
         "dirty": request.method == "POST",
         "preview": preview,
         "preview_failed": previewing and preview is None,
+        "may_set_challenges": editing.may_set_challenges(resource, request.user),
     }
     status = 400 if upload_form.errors else 200
     return render(request, "resources/resource_edit.html", ctx, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@limit_posts("edit")
+def resource_challenges(request, call_slug, resource_slug):
+    """The défis a commun answers: its leads and the call's stewards change them."""
+    resource = loaders.get_resource(request.user, call_slug, resource_slug)
+    if not editing.may_set_challenges(resource, request.user):
+        raise PermissionDenied(
+            _("Only the leads of this commun and the call's stewards may change its challenges.")
+        )
+    if not resource.call.is_open:
+        _read_only(request, resource.call)
+        return redirect(resource)
+    reading.attach_challenges([resource])
+    initial = {"challenges": resource.answered}
+    form = ChallengesForm(request.POST or None, call=resource.call, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            chosen = list(form.cleaned_data["challenges"])
+            editing.set_challenges(resource=resource, user=request.user, challenges=chosen)
+        except editing.CallNotOpen as error:
+            form.add_error(None, str(error))
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The challenges of this resource are saved."))
+            return redirect(resource)
+    ctx = {"resource": resource, "call": resource.call, "form": form}
+    return render(request, "resources/resource_challenges.html", ctx)
 
 
 def _upload(request, resource, form):

@@ -86,7 +86,7 @@ def test_it_adds_a_challenge_from_the_page(alice, call):
     data = {"title": "Sols vivants", "slug": "", "description": "Les sols."}
     response = web_client(alice).post("/calls/eau/challenges/new/", data)
     assert response.status_code == 302
-    assert response["Location"] == "/calls/eau/#defi-sols-vivants"
+    assert response["Location"] == "/calls/eau/challenges/sols-vivants/"
     assert call.challenges.get(slug="sols-vivants").description_html == "<p>Les sols.</p>"
 
 
@@ -104,7 +104,7 @@ def test_it_edits_a_challenge_from_the_page(alice, call):
     assert 'value="Nappes phréatiques"' in page.content.decode()
     data = {"title": "Nappes", "slug": "nappes-phreatiques", "description": ""}
     response = web_client(alice).post("/calls/eau/challenges/nappes/edit/", data)
-    assert response["Location"] == "/calls/eau/#defi-nappes-phreatiques"
+    assert response["Location"] == "/calls/eau/challenges/nappes-phreatiques/"
     assert call.challenges.get().slug == "nappes-phreatiques"
 
 

@@ -183,3 +183,19 @@ def test_what_people_typed_reaches_feed_readers_as_text(world, client, bob, rita
         summaries = [e.find(f"{ATOM}summary").text or "" for e in entries]
         assert any("&lt;img src=x" in s for s in summaries)
         assert not any("<img" in s or "<b>" in s for s in summaries)
+
+
+def test_a_challenge_page_links_its_feed_and_its_changes(world, client):
+    html = client.get("/calls/eau/challenges/sols/").content.decode()
+    head, body = html.split("</head>", 1)
+    assert 'href="/calls/eau/challenges/sols/feed/"' in head
+    assert 'class="feed-link" href="/calls/eau/challenges/sols/feed/"' in body
+    assert 'href="/calls/eau/changes/?challenge=sols"' in body
+
+
+def test_a_commun_answering_two_challenges_is_in_both_feeds(world, client):
+    world["sols"].challenges.add(world["carte"].call.challenges.get(slug="nappes"))
+    _root, entries = parse(client.get("/calls/eau/challenges/nappes/feed/"))
+    assert "Sols vivants: version 1 (awaiting review)" in titles(entries)
+    _root, entries = parse(client.get("/calls/eau/challenges/sols/feed/"))
+    assert titles(entries) == ["Sols vivants: version 1 (awaiting review)"]

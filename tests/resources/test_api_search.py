@@ -55,13 +55,13 @@ def test_it_answers_any_query_without_error(corpus, api, q):
 def test_it_costs_the_same_few_queries_whatever_the_matches(
     corpus, call, bob, api, django_assert_num_queries
 ):
-    # Calls, défis, the best resources, then those resources' rows, files counts, backlinks
-    # and published decisions.
-    with django_assert_num_queries(7):
+    # Calls, défis, the best resources, then those resources' rows, their défis, files
+    # counts, backlinks and published decisions.
+    with django_assert_num_queries(8):
         api.get(URL, {"q": "nappes"})
     for n in range(5):
         editing.create_resource(call=call, author=bob, title=f"Nappes {n}", content="x")
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         body = api.get(URL, {"q": "nappes"}).json()
     assert len(body["resources"]) == 6
 

@@ -43,14 +43,15 @@ def charlie_client(client, charlie):
 
 def test_it_proposes_a_resource(call, bob_client):
     page = bob_client.get(CREATE, {"challenge": "nappes"}).content.decode()
-    assert '<option value="nappes" selected>' in page
+    assert 'name="challenges" value="nappes"' in page
+    assert re.search(r'<input type="checkbox" name="challenges" value="nappes"[^>]* checked>', page)
     assert '<option value="etalab-2.0" selected>' in page and "CC-BY-SA-4.0" in page
     assert "/static/js/editor.js" in page and "Markdown cheat sheet" in page
     response = bob_client.post(
         CREATE,
         {
             "title": "Carte des puits",
-            "challenge": "nappes",
+            "challenges": "nappes",
             "license": "CC-BY-4.0",
             "content": "# Carte\r\n\r\nTexte.\r\n",
             "comment": "premier jet",

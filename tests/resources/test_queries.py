@@ -16,17 +16,17 @@ API = f"/api/v1/calls/eau/resources/{SLUG}"
 
 # (url, queries for an anonymous visitor)
 COSTS = [
-    # First visit: the page's state, the resource with both versions, the authors, its files,
-    # the resources linking to it, its team, its open threads, the published cut-off
-    # decisions (again after each change: the parts are cached per state)
-    (PAGE, 8),
+    # First visit: the page's state, the resource with both versions, its défis, the authors,
+    # its files, the resources linking to it, its team, its open threads, the published
+    # cut-off decisions (again after each change: the parts are cached per state)
+    (PAGE, 9),
     (PAGE, 1),  # then: the page's state only, the parts come from the cache
     (HISTORY, 3),  # the resource, one page of versions, the latest uploads of files
     (f"{HISTORY}?page=2", 3),
     (f"{HISTORY}?page=last", 3),
     (f"{PAGE}versions/2/", 3),  # the resource, the version, its reviews
     (f"{PAGE}diff/?from=1&to=3", 3),  # the resource, both versions, both texts
-    (API, 4),  # the resource, its files count, its backlinks, its published decisions
+    (API, 5),  # the resource, its défis, files count, backlinks, published decisions
     (f"{API}/versions", 2),
     (f"{API}/versions?page=last", 2),
     (f"{API}/versions/2", 4),  # the resource, the version, its text, its reviews
@@ -55,7 +55,7 @@ def test_it_costs_a_signed_in_visitor_three_more_queries(
     client.force_login(bob)
     # + the session, the user (with the bell's unread count) and the reader's place in the
     # commun (joined? watching?), asked outside the cached parts
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(12):
         assert client.get(PAGE).status_code == 200
     with django_assert_num_queries(4):
         assert client.get(PAGE).status_code == 200
@@ -108,10 +108,10 @@ def test_it_lists_resources_and_changes_in_a_fixed_number_of_queries(
     lists = [
         ("/calls/eau/resources/", 4),  # the call, its challenges, a count, one page
         ("/calls/eau/changes/", 4),  # the call, a count, the page's ids, its rows
-        ("/api/v1/calls/eau/resources", 6),  # + files, backlinks, decisions of the page
+        ("/api/v1/calls/eau/resources", 7),  # + défis, files, backlinks, decisions of the page
         ("/api/v1/calls/eau/changes", 4),
         ("/search/?q=carte", 4),  # calls, défis, the best resources, their rows
-        ("/api/v1/search?q=carte", 7),
+        ("/api/v1/search?q=carte", 8),
     ]
     for url, queries in lists:
         with django_assert_num_queries(queries):

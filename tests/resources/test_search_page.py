@@ -11,7 +11,7 @@ def test_it_finds_calls_challenges_and_resources(call, bob, olga, client):
     response = client.get("/search/", {"q": "nappes"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Nappes phréatiques" in html and "/calls/eau/#defi-nappes" in html
+    assert "Nappes phréatiques" in html and "/calls/eau/challenges/nappes/" in html
     assert "Carte des nappes" in html and "/calls/eau/resources/carte-des-nappes/" in html
     assert "Nappes secrètes" not in html
     client.force_login(olga)

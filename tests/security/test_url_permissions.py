@@ -181,6 +181,7 @@ TABLE = {
         "post": STEWARDS_POST,
     },
     "appel:challenge-create": {"kwargs": CALL, "get": STEWARDS_PAGE},
+    "appel:challenge-detail": {"kwargs": {**CALL, "challenge": "nappes"}, "get": every(200)},
     "appel:challenge-edit": {"kwargs": {**CALL, "challenge": "nappes"}, "get": STEWARDS_PAGE},
     "appel:call-members": {"kwargs": CALL, "get": STEWARDS_PAGE},
     "appel:call-audit": {"kwargs": CALL, "get": STEWARDS_PAGE},
@@ -279,6 +280,12 @@ TABLE = {
     # People: teams, discussion, watching, notifications (pages)
     "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
     "resources:resource-team": {"kwargs": RES, "get": every(200)},
+    "resources:resource-challenges": {
+        "kwargs": RES,
+        "get": rule(403, anonymous=302, author=200, steward=200),
+        "post": rule(403, anonymous=302, author=302, steward=302),
+        "post_data": {"challenges": ["nappes"]},
+    },
     **_people_pages("call", {"call_slug": "eau"}, C_THREAD, C_POST),
     **_people_pages("resource", RES, R_THREAD, R_POST),
     "contributions:notifications": {"kwargs": {}, "get": LOGGED_IN_ONLY},
@@ -370,7 +377,13 @@ TABLE = {
         "get": every(200),
         "post": rule(400, anonymous=401),
     },
-    "api:resource-detail": {"kwargs": API_RES, "get": every(200)},
+    "api:resource-detail": {
+        "kwargs": API_RES,
+        "get": every(200),
+        # Its défis: its leads (bob created it) and the call's stewards.
+        "patch": rule(403, anonymous=401, author=200, steward=200),
+        "patch_data": {"challenges": ["nappes"]},
+    },
     "api:version-list": {"kwargs": API_RES, "get": every(200), "post": rule(400, anonymous=401)},
     "api:version-detail": {"kwargs": API_V1, "get": every(200)},
     "api:version-restore": {

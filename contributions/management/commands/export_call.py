@@ -8,7 +8,14 @@ from reversion.models import Revision, Version
 
 from appel.models import AuditEntry, Call, Challenge, Membership, User
 from contributions.models import Retribution, Review
-from resources.models import FileRevision, Resource, ResourceFile, ResourceLink, ResourceVersion
+from resources.models import (
+    FileRevision,
+    Resource,
+    ResourceChallenge,
+    ResourceFile,
+    ResourceLink,
+    ResourceVersion,
+)
 
 
 class _Encoder(DjangoJSONEncoder):
@@ -45,6 +52,7 @@ def call_querysets(call):
         Revision.objects.filter(resource_version__resource__call=call).order_by("pk"),
         Version.objects.filter(revision__resource_version__resource__call=call).order_by("pk"),
         Resource.objects.filter(call=call).order_by("pk"),
+        ResourceChallenge.objects.filter(resource__call=call).order_by("pk"),
         versions.order_by("pk"),
         # Rows of files only: their bytes stay in the storage (docs/operations.md).
         ResourceFile.objects.filter(resource__call=call).order_by("pk"),

@@ -269,7 +269,8 @@ def _load_demo_resources(call, users):
         author=users["lea"],
         title="Guide de désimperméabilisation des cours d'école",
         content=SCHOOLYARD_GUIDE,
-        challenge=call.challenges.get(slug="ilots-de-chaleur"),
+        # A cooler schoolyard is also land given back to the soil: it answers both défis.
+        challenges=list(call.challenges.filter(slug__in=["ilots-de-chaleur", "sobriete-fonciere"])),
         comment="Premier jet",
     )
     edit_resource(
