@@ -6,10 +6,11 @@ their stewards' alone" (`Call.objects.visible_to`) is applied in one place,
 and an unknown call and someone else's draft answer the same 404.
 """
 
-from django.db.models import Prefetch
+from django.contrib.auth.models import Permission
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from .models import Call, Membership
+from .models import Call, Membership, User
 from .stewarding import catch_up
 
 
@@ -32,3 +33,23 @@ def get_call(user, slug, *, queryset=None, with_members=False):
         )
     # A call past its closing date is recorded as closed the first time it is seen.
     return catch_up(get_object_or_404(calls, slug=slug))
+
+
+def get_person(username, *, queryset=None):
+    """The person named `username` for their public page, else Http404.
+
+    A deleted account's page stays: its contributions are still credited to
+    it; a deactivated one is gone.
+    """
+    people = (User.objects.all() if queryset is None else queryset).filter(
+        Q(is_active=True) | Q(deleted_at__isnull=False)
+    )
+    # `User.is_funder` (may launch calls, the permission of `has_perm`) read in the same query.
+    add_call = Permission.objects.filter(codename="add_call", content_type__app_label="appel")
+    funder = Q(is_active=True) & (
+        Q(is_superuser=True)
+        | Exists(add_call.filter(group__user=OuterRef("pk")))
+        | Exists(add_call.filter(user=OuterRef("pk")))
+    )
+    people = people.annotate(funder_flag=ExpressionWrapper(funder, output_field=BooleanField()))
+    return get_object_or_404(people, username=username)

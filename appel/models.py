@@ -163,6 +163,9 @@ class User(AbstractUser):
 
     @property
     def is_funder(self):
+        # Read with the person by `loaders.get_person` (their page): no permission queries.
+        if "funder_flag" in self.__dict__:
+            return self.funder_flag
         return self.has_perm("appel.add_call")
 
 

@@ -13,7 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import audit, ratelimit, sessions
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
-from .loaders import get_call, visible_calls
+from .loaders import get_call, get_person, visible_calls
 from .models import Call, Challenge, Membership, SitePage, User
 from .sitepages import DEFAULTS
 from .stewarding import (
@@ -594,9 +594,7 @@ def session_end(request, pk):
 
 
 def user_detail(request, username):
-    # A deleted account's page stays: its contributions are still credited to it.
-    people = User.objects.filter(Q(is_active=True) | Q(deleted_at__isnull=False))
-    profile_user = get_object_or_404(people, username=username)
+    profile_user = get_person(username)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}
     return render(request, "appel/user_profile.html", ctx)
 

@@ -43,6 +43,7 @@ DEFAULT_SQLITE = BENCH / "bench.sqlite3"
 RESULTS = BENCH / "results.json"
 GROUPS = (
     "pages",
+    "changes",
     "save",
     "people",
     "diff",
@@ -473,7 +474,6 @@ def run_pages(report, profiler, ctx):
         ),
         "authors_page_hot": lambda: url_for("contributions:version-authors", c, hot.slug, n),
         "resource_list_page": lambda: url_for("resources:resource-list", c),
-        "changes_page": lambda: url_for("resources:call-changes", c),
         "review_queue_page": lambda: url_for("contributions:review-queue", c),
         "api_history_hot": lambda: api_path(f"/api/v1/calls/{c}/resources/{hot.slug}/versions"),
         "api_version_hot": lambda: api_path(f"/api/v1/calls/{c}/resources/{hot.slug}/versions/{n}"),
@@ -976,6 +976,78 @@ def run_search(report, profiler, ctx):
     )
 
 
+def run_changes(report, profiler, ctx):
+    """Recent changes (edits, reviews, posts merged) and a person's page, anonymous."""
+    from django.db.models import Count
+    from django.test import Client
+
+    from contributions.models import Review
+
+    client = Client(raise_request_exception=False)
+    c, author = ctx["call"].slug, ctx["author"]
+    print("Recent changes and profiles (22,000 versions, 7,000 reviews, anonymous):")
+    count = measure_page(
+        report,
+        profiler,
+        client,
+        "changes_page",
+        [lambda: url_for("contributions:call-changes", c)],
+        target_ms=10,
+    )
+    if count is None:
+        report.missing("changes_page_queries", "", "<= 8")
+    else:
+        report.set("changes_page_queries", count, "<= 8", count <= 8)
+    # For information: every call, a filtered list, the last pages, the API.
+    others = {
+        "changes_site_page": lambda: url_for("contributions:changes"),
+        "changes_filtered_page": lambda: url_for(
+            "contributions:call-changes", c, query={"user": author.username, "kind": "edit"}
+        ),
+        "changes_unreviewed_page": lambda: url_for(
+            "contributions:call-changes", c, query={"unreviewed": "1"}
+        ),
+        "api_changes": lambda: api_path(f"/api/v1/calls/{c}/changes"),
+        "call_feed": lambda: url_for("contributions:call-feed", c),
+    }
+    for key, url in others.items():
+        count = measure_page(report, profiler, client, key, [url], n=50, required=False)
+        report.values[f"{key}_queries"] = count
+
+    count = measure_page(
+        report,
+        profiler,
+        client,
+        "profile_page",
+        [lambda: url_for("appel:user-detail", author.username)],
+        target_ms=10,
+    )
+    if count is None:
+        report.missing("profile_page_queries", "", "<= 8")
+    else:
+        report.set("profile_page_queries", count, "<= 8", count <= 8)
+    # For information: the busiest reviewer (over a thousand reviews to count and list).
+    reviewer = (
+        Review.objects.filter(version__resource__call=ctx["call"])
+        .values("reviewer__username")
+        .annotate(n=Count("pk"))
+        .order_by("-n")
+        .values_list("reviewer__username", flat=True)
+        .first()
+    )
+    if reviewer:
+        count = measure_page(
+            report,
+            profiler,
+            client,
+            "profile_page_reviewer",
+            [lambda: url_for("appel:user-detail", reviewer)],
+            n=50,
+            required=False,
+        )
+        report.values["profile_page_reviewer_queries"] = count
+
+
 # ---------------------------------------------------------------- throughput
 
 
@@ -1328,6 +1400,7 @@ def main():
 
     measures = {
         "pages": lambda r: run_pages(r, profiler, ctx),
+        "changes": lambda r: run_changes(r, profiler, ctx),
         "save": lambda r: run_save(r, ctx),
         "people": lambda r: run_people(r, ctx),
         "diff": diff,

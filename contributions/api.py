@@ -1,5 +1,7 @@
 """JSON API v1 for reviews, attribution, exports and retribution (contract: shared/API.md)."""
 
+import dataclasses
+
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -19,15 +21,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appel.api import CallMixin, StewardsWrite
-from appel.drf import Conflict
-from appel.loaders import get_call
+from appel.drf import Conflict, Pagination
+from appel.loaders import get_call, get_person
 from appel.models import User
 from appel.stewarding import CallArchived
 from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import Resource, ResourceVersion
 
-from . import attribution, dashboard, deciding, discussing, exports, notifying, reviewing
+from . import activity, attribution, dashboard, deciding, discussing, exports, notifying, reviewing
 from .models import Decision, Post, Review, Thread
 
 # Reviews
@@ -793,3 +795,196 @@ people_patterns = [
 ]
 
 urlpatterns += people_patterns
+
+
+# Recent changes and people (contributions/activity.py)
+
+
+class ChangeResourceSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+
+
+class ChangeThreadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+
+
+class ChangeSerializer(serializers.Serializer):
+    """One change: an edit (a version), a review, or a post in a thread (`kind`).
+
+    Edits keep the fields of a version summary (`number`, `author`,
+    `comment`, `size`, `delta`, `state`...), as the call's feed gave them.
+    """
+
+    kind = serializers.ChoiceField(choices=activity.KINDS)
+    user = serializers.CharField(source="user.username", help_text="Who: a username.")
+    author = serializers.CharField(source="user.username", help_text="The same as `user`.")
+    created_at = serializers.DateTimeField()
+    call = serializers.CharField(source="call.slug")
+    resource = ChangeResourceSerializer(allow_null=True)
+    version = serializers.SerializerMethodField()
+    title = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    number = serializers.SerializerMethodField()
+    comment = serializers.SerializerMethodField()
+    size = serializers.SerializerMethodField()
+    delta = serializers.SerializerMethodField()
+    state = serializers.SerializerMethodField()
+    parent_number = serializers.SerializerMethodField()
+    merged = serializers.SerializerMethodField()
+    restored_from = serializers.SerializerMethodField()
+    verdict = serializers.SerializerMethodField()
+    thread = serializers.SerializerMethodField()
+    post = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_version(self, change):
+        return change.version.number if change.version else None
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, change):
+        return self.context["request"].build_absolute_uri(change.url)
+
+    def _edit(self, change, name):
+        return getattr(change.version, name) if change.kind == activity.EDIT else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_number(self, change):
+        return self._edit(change, "number")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_comment(self, change):
+        """An edit's summary, a review's comment; null for a post."""
+        if change.kind == activity.REVIEW:
+            return change.review.comment
+        return self._edit(change, "display_comment")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_size(self, change):
+        return self._edit(change, "size")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_delta(self, change):
+        return self._edit(change, "delta")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_state(self, change):
+        """The state of the version edited or reviewed."""
+        return change.version.state if change.version else None
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_parent_number(self, change):
+        return self._edit(change, "parent_number")
+
+    @extend_schema_field(serializers.BooleanField(allow_null=True))
+    def get_merged(self, change):
+        return self._edit(change, "merged")
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_restored_from(self, change):
+        return self._edit(change, "restored_from")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_verdict(self, change):
+        return change.review.verdict if change.review else None
+
+    @extend_schema_field(ChangeThreadSerializer(allow_null=True))
+    def get_thread(self, change):
+        if change.post is None:
+            return None
+        return {"id": change.thread.pk, "title": change.thread.title}
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_post(self, change):
+        return change.post.pk if change.post else None
+
+
+class ChangesPagination(Pagination):
+    django_paginator_class = activity.ChangesPaginator
+
+
+_FILTERS = [
+    OpenApiParameter("user", str, description="A username."),
+    OpenApiParameter("challenge", str, description="A challenge's slug."),
+    OpenApiParameter("kind", str, enum=activity.KINDS),
+    OpenApiParameter("unreviewed", bool, description="Only versions waiting for review."),
+]
+
+
+class ChangeList(generics.GenericAPIView):
+    """Recent changes of every call one may see, or of one call: newest first, paginated."""
+
+    serializer_class = ChangeSerializer
+    pagination_class = ChangesPagination
+
+    @extend_schema(parameters=_FILTERS)
+    def get(self, request, **url):
+        call = get_call(request.user, url["call"]) if "call" in url else None
+        filters = activity.parse_filters(request.query_params, viewer=request.user, call=call)
+        page = self.paginate_queryset(
+            activity.changes(viewer=request.user, filters=filters, call=call)
+        )
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class UserCountsSerializer(serializers.Serializer):
+    versions = serializers.IntegerField()
+    reviews = serializers.IntegerField()
+    resources = serializers.IntegerField()
+    threads = serializers.IntegerField()
+
+
+class UserCommunSerializer(serializers.Serializer):
+    call = serializers.CharField(source="resource.call.slug")
+    resource = serializers.CharField(source="resource.slug")
+    role = serializers.CharField()
+
+
+class UserSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    date_joined = serializers.DateTimeField()
+    counts = UserCountsSerializer()
+    communs = UserCommunSerializer(many=True)
+
+
+class UserDetail(generics.GenericAPIView):
+    """A person as the reader may see them: counts and communs in visible calls only."""
+
+    serializer_class = UserSerializer
+
+    def get(self, request, username):
+        person = get_person(username)
+        person.counts = activity.person_counts(person, viewer=request.user)
+        person.communs = activity.communs_of(person, viewer=request.user)
+        return Response(self.get_serializer(person).data)
+
+
+class UserContributions(generics.GenericAPIView):
+    """A person's versions and reviews, newest first, in the calls the reader may see."""
+
+    serializer_class = ChangeSerializer
+    pagination_class = ChangesPagination
+
+    @extend_schema(parameters=_FILTERS[1:3])
+    def get(self, request, username):
+        person = get_person(username)
+        params = request.query_params.copy()
+        params.pop("user", None)
+        filters = activity.parse_filters(params, viewer=request.user, among=activity.CONTRIBUTIONS)
+        filters = dataclasses.replace(filters, user=person)
+        page = self.paginate_queryset(activity.changes(viewer=request.user, filters=filters))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+urlpatterns += [
+    path("changes", ChangeList.as_view(), name="changes"),
+    path("calls/<slug:call>/changes", ChangeList.as_view(), name="call-changes"),
+    path("users/<str:username>", UserDetail.as_view(), name="user-detail"),
+    path(
+        "users/<str:username>/contributions",
+        UserContributions.as_view(),
+        name="user-contributions",
+    ),
+]

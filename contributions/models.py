@@ -28,6 +28,11 @@ class Review(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        # Recent changes walk them newest first, all or one reviewer's (contributions/activity.py).
+        indexes = [
+            models.Index(fields=["created_at", "id"], name="review_created"),
+            models.Index(fields=["reviewer", "created_at"], name="review_reviewer_created"),
+        ]
 
     def __str__(self):
         return f"{self.get_verdict_display()} on {self.version} by {self.reviewer}"
@@ -161,6 +166,8 @@ class Thread(models.Model):
         indexes = [
             models.Index(fields=["resource", "resolved", "-last_post_at"], name="thread_resource"),
             models.Index(fields=["call", "-last_post_at"], name="thread_call"),
+            # A person's threads, newest first (their profile).
+            models.Index(fields=["author", "created_at"], name="thread_author_created"),
         ]
 
     def __str__(self):
@@ -196,7 +203,12 @@ class Post(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["thread", "created_at"], name="post_thread")]
+        indexes = [
+            models.Index(fields=["thread", "created_at"], name="post_thread"),
+            # Recent changes walk them newest first, all or one author's (activity.py).
+            models.Index(fields=["created_at", "id"], name="post_created"),
+            models.Index(fields=["author", "created_at"], name="post_author_created"),
+        ]
 
     def __str__(self):
         return f"{self.author} in {self.thread}"

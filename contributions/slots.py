@@ -11,7 +11,7 @@ from django.urls import reverse
 from appel.loaders import visible_calls
 from resources.models import Participation, Resource
 
-from . import attribution, deciding, discussing, notifying, reviewing
+from . import activity, attribution, deciding, discussing, notifying, reviewing
 from .api import VersionReviewSerializer
 from .models import Watch
 
@@ -204,6 +204,13 @@ def profile_people(*, request, profile_user):
     return render_to_string("contributions/profile_people.html", ctx, request=request)
 
 
+def profile_activity(*, request, profile_user):
+    """What a person wrote: counts, their latest versions, reviews and threads, their feed."""
+    lists, counts = activity.person_activity(profile_user, viewer=request.user)
+    ctx = {"profile_user": profile_user, "counts": counts, **lists}
+    return render_to_string("contributions/profile_activity.html", ctx, request=request)
+
+
 def header_bell(*, request):
     """The bell and its unread count: read with the user (`User.unread_notifications`), no query."""
     return render_to_string("contributions/header_bell.html", request=request)
@@ -233,6 +240,7 @@ def connect():
     PROFILE.provide(profile_to_review)
     PROFILE.provide(profile_reviews)
     PROFILE.provide(profile_people)
+    PROFILE.provide(profile_activity)
     PROFILE.provide(profile_decisions)
     HEADER.provide(header_bell)
     HEADER.provide(header_to_review)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import account, credits, dashboard, deciding, people, review
+from . import feeds
+from .views import account, activity, credits, dashboard, deciding, people, review
 
 app_name = "contributions"
 
@@ -35,6 +36,17 @@ urlpatterns = [
         dashboard.dashboard_csv,
         name="dashboard-csv",
     ),
+    # Recent changes and their feeds
+    path("changes/", activity.site_changes, name="changes"),
+    path("calls/<slug:call_slug>/changes/", activity.call_changes, name="call-changes"),
+    path("calls/<slug:call_slug>/changes/feed/", feeds.CallChangesFeed(), name="call-feed"),
+    path(f"{_resource}history/feed/", feeds.ResourceHistoryFeed(), name="resource-feed"),
+    path(
+        "calls/<slug:call_slug>/challenges/<slug:challenge>/feed/",
+        feeds.ChallengeFeed(),
+        name="challenge-feed",
+    ),
+    path("users/<str:username>/feed/", feeds.UserFeed(), name="user-feed"),
     # A person's own data
     path("accounts/profile/data.json", account.account_data, name="account-data"),
     path("accounts/delete/", account.account_delete, name="account-delete"),

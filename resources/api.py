@@ -237,21 +237,6 @@ class ResourceSerializer(serializers.ModelSerializer):
         return request.build_absolute_uri(url) if request else url
 
 
-class ChangeResourceSerializer(serializers.Serializer):
-    slug = serializers.SlugField()
-    title = serializers.CharField()
-
-
-class ChangeSerializer(VersionSummarySerializer):
-    """A version summary in a call's feed, saying which resource it belongs to."""
-
-    resource = ChangeResourceSerializer(read_only=True)
-
-    class Meta(VersionSummarySerializer.Meta):
-        fields = [*VersionSummarySerializer.Meta.fields, "title", "resource"]
-        read_only_fields = fields
-
-
 # Input
 
 
@@ -360,10 +345,6 @@ class VersionPagination(Pagination):
 
     def django_paginator_class(self, queryset, per_page):
         return reading.VersionPaginator(queryset, per_page, latest_number=self.latest_number)
-
-
-class ChangesPagination(Pagination):
-    django_paginator_class = reading.ChangesPaginator
 
 
 class WriteMixin:
@@ -763,19 +744,6 @@ class ResourceDiff(generics.GenericAPIView):
         return Response({"from": old.number, "to": new.number, "changes": changes})
 
 
-class CallChanges(generics.GenericAPIView):
-    """Every version saved in a call, newest first: what changed lately, across resources."""
-
-    serializer_class = ChangeSerializer
-    pagination_class = ChangesPagination
-
-    @extend_schema(responses=ChangeSerializer(many=True))
-    def get(self, request, **url):
-        call = get_call(request.user, url["call"])
-        page = self.paginate_queryset(reading.recent_changes(call))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
-
-
 class SearchCallSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -907,6 +875,5 @@ urlpatterns = [
     path(f"{_RESOURCE}/merge", ResourceMerge.as_view(), name="resource-merge"),
     path(f"{_RESOURCE}/files", FileList.as_view(), name="file-list"),
     path(f"{_RESOURCE}/files/<str:name>", FileDetail.as_view(), name="file-detail"),
-    path("calls/<slug:call>/changes", CallChanges.as_view(), name="call-changes"),
     path("search", Search.as_view(), name="search"),
 ]

@@ -186,10 +186,13 @@ class ResourceVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["resource", "number"], name="version_number_unique")
         ]
-        # A call's recent changes are sorted on this index alone (reading.ChangesPaginator),
-        # never on whole version rows.
         indexes = [
             models.Index(fields=["resource", "-created_at"], name="version_resource_created"),
+            # Recent changes walk this index newest first and stop after a page
+            # (contributions/activity.py), whatever the number of versions.
+            models.Index(fields=["created_at", "id"], name="version_created"),
+            # A person's versions, newest first (their profile, `?user=`).
+            models.Index(fields=["author", "created_at"], name="version_author_created"),
             # Credits and call statistics read (resource, number, author) of many versions.
             models.Index(fields=["resource", "number", "author"], name="version_resource_author"),
         ]

@@ -14,7 +14,7 @@ from reversion.models import Version
 
 from .diff import word_diff
 from .loaders import HEAVY_VERSION_COLUMNS, can_exist, no_such_version
-from .models import ResourceChallenge, ResourceVersion
+from .models import ResourceChallenge
 
 HISTORY_PAGE_SIZE = 50
 
@@ -111,29 +111,3 @@ def history(resource):
 def history_paginator(resource, per_page=HISTORY_PAGE_SIZE):
     latest = resource.latest_version.number if resource.latest_version_id else 0
     return VersionPaginator(history(resource), per_page, latest_number=latest)
-
-
-class ChangesPaginator(Paginator):
-    """Pages of a call's feed: the page's versions are picked on an index, then read.
-
-    Sorting every version of a busy call by date, whole rows (HTML included)
-    in hand, took ten times longer than sorting the (resource, created_at)
-    index entries and then reading only the page's rows.
-    """
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        picked = self.object_list.values_list("pk", flat=True)[bottom : bottom + self.per_page]
-        rows = list(self.object_list.filter(pk__in=list(picked)))
-        return self._get_page(rows, number, self)
-
-
-def recent_changes(call):
-    """Every version saved in `call`, newest first, with its resource: the call's feed."""
-    return (
-        ResourceVersion.objects.filter(resource__call=call)
-        .select_related("author", "resource")
-        .defer(*HEAVY_VERSION_COLUMNS, "resource__content", "resource__search_document")
-        .order_by("-created_at", "-pk")
-    )

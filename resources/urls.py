@@ -28,7 +28,6 @@ urlpatterns = [
     path(f"{_RESOURCE}/files/", views.file_list, name="file-list"),
     path(f"{_RESOURCE}/files/<str:name>", views.file_download, name="file-download"),
     path(f"{_RESOURCE}/files/<str:name>/thumbnail", views.file_thumbnail, name="file-thumbnail"),
-    path("calls/<slug:call_slug>/changes/", views.call_changes, name="call-changes"),
     path("preview/", views.markdown_preview, name="markdown-preview"),
     path("search/", views.search_page, name="search"),
 ]

@@ -200,6 +200,8 @@ def resource_detail(request, call_slug, resource_slug):
         "call_slug": call_slug,
         "resource_slug": resource_slug,
         "call_open": state[-1] == Call.Status.OPEN,
+        # A draft's feeds answer 404 (feeds are read anonymously): no link to them.
+        "has_feed": state[-1] != Call.Status.DRAFT,
     }
     return render(request, "resources/resource_detail.html", ctx)
 
@@ -680,16 +682,6 @@ def search_page(request):
         resource_queryset=loaders.resources(request.user),
     )
     return render(request, "resources/search.html", {"results": results})
-
-
-@require_GET
-def call_changes(request, call_slug):
-    call = get_call(request.user, call_slug)
-    changes = reading.ChangesPaginator(reading.recent_changes(call), LIST_PAGE_SIZE)
-    page = changes.get_page(request.GET.get("page"))
-    for version in page:
-        version.resource.call = call
-    return render(request, "resources/call_changes.html", {"call": call, "page": page})
 
 
 @require_GET

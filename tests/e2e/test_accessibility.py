@@ -114,6 +114,8 @@ def test_it_has_no_serious_violation_on_the_other_pages(new_page, resource, alic
     for path in (
         f"/calls/{call.slug}/resources/",
         f"/calls/{call.slug}/changes/",
+        f"/calls/{call.slug}/changes/?user=nobody",
+        "/changes/",
         f"/calls/{call.slug}/export/",
         f"/calls/{call.slug}/retribution/",
         f"{base}versions/1/",

@@ -36,6 +36,9 @@ def test_it_fits_every_page_of_the_resource_on_a_phone(new_page, resource, usern
         f"{base}attribution/",
         f"{base}versions/2/authors/",
         f"/calls/{resource.call.slug}/reviews/",
+        f"/calls/{resource.call.slug}/changes/",
+        "/changes/",
+        "/users/bob/",
     ]
     if username:
         paths += [f"{base}edit/", f"{base}versions/2/review/"]

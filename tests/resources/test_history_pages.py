@@ -149,7 +149,7 @@ def test_it_lists_the_recent_changes_of_a_call(resource, call, bob, charlie, cli
     grow(resource, charlie, 1)
     editing.create_resource(call=call, author=bob, title="Autre commun", content="x")
     response = client.get("/calls/eau/changes/")
-    listed = [(version.resource.slug, version.number) for version in response.context["page"]]
+    listed = [(c.resource.slug, c.version.number) for c in response.context["page"]]
     assert listed == [("autre-commun", 1), (SLUG, 2), (SLUG, 1)]
     html = response.content.decode()
     assert "ajout 2" in html and "Autre commun" in html

@@ -18,7 +18,6 @@ def test_it_describes_the_resource_api_without_warnings(db):
         "/calls/{call}/resources/{resource}/participants",
         "/calls/{call}/resources/{resource}/files",
         "/calls/{call}/resources/{resource}/files/{name}",
-        "/calls/{call}/changes",
         "/search",
     }
     resource = schema["components"]["schemas"]["Resource"]["properties"]

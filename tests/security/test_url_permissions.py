@@ -207,6 +207,16 @@ TABLE = {
         "post": rule(302),
     },
     "appel:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    # Recent changes and the Atom feeds: public, read as anonymous (draft calls: 404 for all).
+    "contributions:changes": {"kwargs": {}, "get": every(200), "post": every(405)},
+    "contributions:call-changes": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
+    "contributions:call-feed": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
+    "contributions:resource-feed": {"kwargs": RES, "get": every(200)},
+    "contributions:challenge-feed": {
+        "kwargs": {"call_slug": "eau", "challenge": "nappes"},
+        "get": every(200),
+    },
+    "contributions:user-feed": {"kwargs": {"username": "bob"}, "get": every(200)},
     "appel:site-page": {"kwargs": {"key": "donnees-personnelles"}, "get": every(200)},
     "appel:sign-out-everywhere": {
         "kwargs": {},
@@ -234,7 +244,6 @@ TABLE = {
         "post": every(302),
     },
     "resources:resource-diff": {"kwargs": RES, "query": "?from=1&to=2", "get": every(200)},
-    "resources:call-changes": {"kwargs": {"call_slug": "eau"}, "get": every(200)},
     "resources:markdown-preview": {
         "kwargs": {},
         "get": every(405),
@@ -400,6 +409,9 @@ TABLE = {
     "api:file-list": {"kwargs": API_RES, "get": every(200), "post": rule(400, anonymous=401)},
     "api:file-detail": {"kwargs": API_FILE, "get": every(200)},
     "api:call-changes": {"kwargs": {"call": "eau"}, "get": every(200)},
+    "api:changes": {"kwargs": {}, "get": every(200), "post": every(405)},
+    "api:user-detail": {"kwargs": {"username": "bob"}, "get": every(200)},
+    "api:user-contributions": {"kwargs": {"username": "bob"}, "get": every(200)},
     "api:search": {"kwargs": {}, "query": "?q=guide", "get": every(200)},
     # API: reviews, credits, exports
     "api:review-queue": {"kwargs": {"call": "eau"}, "get": every(200)},

@@ -203,7 +203,7 @@ def hostile(alice, rita, db, django_capture_on_commit_callbacks):
             reverse("resources:version-detail", kwargs={**res, "number": 1}),
             reverse("resources:version-detail", kwargs={**res, "number": 2}),
             reverse("resources:resource-diff", kwargs=res) + "?from=1&to=2",
-            reverse("resources:call-changes", kwargs={"call_slug": slug}),
+            reverse("contributions:call-changes", kwargs={"call_slug": slug}),
             reverse("resources:search") + "?q=script",
             reverse("contributions:review-queue", kwargs={"call_slug": slug}),
             reverse("contributions:version-review", kwargs={**res, "number": 1}),
