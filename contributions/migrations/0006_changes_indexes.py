@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('appel', '0014_audit_actions_of_people_and_steering'),
         ('contributions', '0005_notification_decision'),
-        ('resources', '0011_version_created_indexes'),
+        ('resources', '0012_version_created_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
