@@ -10,6 +10,7 @@ resources/loaders.py.
 """
 
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import slug_re
@@ -705,6 +706,14 @@ class SearchChallengeSerializer(serializers.Serializer):
     call = serializers.SlugField(source="call.slug")
 
 
+class SearchThreadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    call = serializers.SlugField(source="call.slug")
+    resource = serializers.SlugField(source="resource.slug", allow_null=True, default=None)
+    url = serializers.CharField(source="get_absolute_url")
+
+
 class SearchResultsSerializer(serializers.Serializer):
     query = serializers.CharField()
     count = serializers.IntegerField()
@@ -716,19 +725,26 @@ class SearchResultsSerializer(serializers.Serializer):
     calls = SearchCallSerializer(many=True)
     challenges = SearchChallengeSerializer(many=True)
     resources = ResourceSerializer(many=True)
+    threads = SearchThreadSerializer(many=True)
+    page = serializers.IntegerField()
 
 
 class Search(generics.GenericAPIView):
-    """Calls, challenges and resources matching `?q=`, the best matches first.
+    """Calls, challenges, resources and threads matching `?q=`, the best matches first.
 
     Grouped by kind, and also as one `results` list (each item with its
-    `type`) in the shared list format; at most 20 of each kind, on one page.
+    `type` and `excerpt`: escaped text, the matched words in `<mark>`) in
+    the shared list format; at most 20 of each kind per page (`?page=`),
+    `next` when some kind has more.
     """
 
     serializer_class = ResourceSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True)],
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter("page", int, required=False),
+        ],
         responses=SearchResultsSerializer,
     )
     def get(self, request):
@@ -736,27 +752,50 @@ class Search(generics.GenericAPIView):
             user=request.user,
             q=request.query_params.get("q", ""),
             resource_queryset=loaders.resources(request.user),
+            page=request.query_params.get("page", 1),
         )
         context = self.get_serializer_context()
-        calls = SearchCallSerializer(results.calls, many=True).data
-        challenges = SearchChallengeSerializer(results.challenges, many=True).data
+
+        def with_excerpts(found, data):
+            pairs = zip(found, data, strict=True)
+            return [{**item, "excerpt": str(obj.excerpt)} for obj, item in pairs]
+
+        calls = with_excerpts(results.calls, SearchCallSerializer(results.calls, many=True).data)
+        challenges = with_excerpts(
+            results.challenges, SearchChallengeSerializer(results.challenges, many=True).data
+        )
         links.attach_counts(results.resources)
-        resources = ResourceSerializer(results.resources, many=True, context=context).data
+        resources = with_excerpts(
+            results.resources,
+            ResourceSerializer(results.resources, many=True, context=context).data,
+        )
+        threads = with_excerpts(
+            results.threads, SearchThreadSerializer(results.threads, many=True).data
+        )
         flat = [
             *({"type": "call", **item} for item in calls),
             *({"type": "challenge", **item} for item in challenges),
             *({"type": "resource", **item} for item in resources),
+            *({"type": "thread", **item} for item in threads),
         ]
+
+        def page_link(number):
+            return request.build_absolute_uri(
+                f"{request.path}?{urlencode({'q': results.query, 'page': number})}"
+            )
+
         return Response(
             {
                 "query": results.query,
                 "count": len(flat),
-                "next": None,
-                "previous": None,
+                "next": page_link(results.page + 1) if results.more else None,
+                "previous": page_link(results.page - 1) if results.page > 1 else None,
                 "results": flat,
                 "calls": calls,
                 "challenges": challenges,
                 "resources": resources,
+                "threads": threads,
+                "page": results.page,
             }
         )
 

@@ -9,8 +9,9 @@ class ResourcesConfig(AppConfig):
     def ready(self):
         from appel import callstats
 
-        from . import pagecache
+        from . import fts, pagecache
         from .stats import annotate_calls
 
         callstats.provide(annotate_calls)  # the figures calls show (appel/callstats.py)
         pagecache.connect()  # the cached resource page renews itself (resources/pagecache.py)
+        fts.connect()  # the SQLite search index follows calls, challenges, resources

@@ -41,3 +41,11 @@ RESOURCES_DECISION_DATA = Slot(
     "{resource pk: [{cutoff, decision, version, amount, pool_with, answer, answer_html, "
     "published_at}]}.",
 )
+SEARCH_THREADS = Slot(
+    "search-threads",
+    "The discussion threads a search finds (resources/search.py), a list best first. "
+    "SQLite: ids (thread ids the full-text index found, already among visible calls) -> "
+    "those threads, each with `call` and `resource` for its URL. PostgreSQL: q, "
+    "visible_calls (a queryset of call pks), offset, limit -> the threads matching q "
+    "(title or a post not hidden), each with an `excerpt` (resources.search.highlight).",
+)

@@ -581,6 +581,7 @@ def search_page(request):
         user=request.user,
         q=request.GET.get("q", ""),
         resource_queryset=loaders.resources(request.user),
+        page=request.GET.get("page", 1),
     )
     return render(request, "resources/search.html", {"results": results})
 
