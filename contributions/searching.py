@@ -65,14 +65,14 @@ def matching_threads(*, q, visible_calls, ids, offset, limit):
     threads = Thread.objects.select_related("call", "resource")
     if ids is not None:
         return list(threads.filter(pk__in=ids))
-    query = SearchQuery(q, config="french", search_type="websearch")
+    query = SearchQuery(q, config=search.CONFIG, search_type="websearch")
     posts = (
         Post.objects.filter(hidden=False)
-        .annotate(document=SearchVector("body", config="french"))
+        .annotate(document=SearchVector("body", config=search.CONFIG))
         .filter(document=query)
         .values("thread")
     )
-    vector = SearchVector("title", weight="A", config="french")
+    vector = SearchVector("title", weight="A", config=search.CONFIG)
     found = (
         threads.filter(call__in=visible_calls)
         .annotate(document=vector, rank=SearchRank(vector, query))

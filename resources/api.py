@@ -29,7 +29,7 @@ from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
 from appel.parsers import JSONParser
 
-from . import editing, files, links, loaders, reading, search, slots, teams
+from . import editing, files, links, loaders, reading, search, similar, slots, teams
 from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
@@ -693,6 +693,62 @@ class CallChanges(generics.GenericAPIView):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
 
+class SimilarSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    score = serializers.FloatField(help_text="In [0, 1]: 1 is the same title and text.")
+    url = serializers.CharField(help_text="Its page.")
+    join_url = serializers.CharField(help_text="The page form that joins its team (POST).")
+
+
+class SimilarResults(serializers.Serializer):
+    results = SimilarSerializer(many=True)
+
+
+class SimilarResources(generics.GenericAPIView):
+    """The call's resources closest to a proposal (`?title=&content=`), best first.
+
+    What "propose a resource" suggests joining instead: score in [0, 1],
+    accents and case ignored (resources/similar.py); at most `?limit=`
+    (5 by default, 20 at most). Long texts are cut, not refused.
+    """
+
+    serializer_class = SimilarSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("title", str, required=False),
+            OpenApiParameter("content", str, required=False),
+            OpenApiParameter("limit", int, required=False),
+        ],
+        responses=SimilarResults,
+    )
+    def get(self, request, call):
+        call = get_call(request.user, call)
+        try:
+            limit = int(request.query_params.get("limit", similar.DEFAULT_LIMIT))
+        except ValueError:
+            limit = similar.DEFAULT_LIMIT
+        found = similar.similar_resources(
+            call,
+            request.query_params.get("title", ""),
+            request.query_params.get("content", ""),
+            limit=limit,
+        )
+        results = [
+            {
+                "slug": resource.slug,
+                "title": resource.title,
+                "score": score,
+                "url": resource.get_absolute_url(),
+                "join_url": reverse("resources:resource-join", args=[call.slug, resource.slug]),
+            }
+            for resource, score in found
+        ]
+        return Response({"results": results})
+
+
 class SearchCallSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -849,6 +905,11 @@ class Participants(generics.GenericAPIView):
 
 urlpatterns = [
     path("calls/<slug:call>/resources", ResourceList.as_view(), name="resource-list"),
+    path(
+        "calls/<slug:call>/resources/similar",
+        SimilarResources.as_view(),
+        name="similar-resources",
+    ),
     path(_RESOURCE, ResourceDetail.as_view(), name="resource-detail"),
     path(f"{_RESOURCE}/versions", VersionList.as_view(), name="version-list"),
     path(f"{_RESOURCE}/versions/<int:number>", VersionDetail.as_view(), name="version-detail"),

@@ -30,6 +30,9 @@ from appel.models import Call, Challenge
 from . import fts, slots
 
 MAX_QUERY_CHARS = 200
+# French stemming with accents removed ("ecole" finds "écoles"): the text search
+# configuration made by the migration resources/0010 on PostgreSQL.
+CONFIG = "french_unaccent"
 DEFAULT_LIMIT = 20
 MAX_PAGE = 50
 EXCERPT_CHARS = 220
@@ -49,8 +52,8 @@ def _postgres():
 
 def _vector(title, *others):
     """Title words weigh more than the others; `title` and `others` are columns or values."""
-    return SearchVector(title, weight="A", config="french") + SearchVector(
-        *[Left(other, _INDEXED_CHARS) for other in others], weight="B", config="french"
+    return SearchVector(title, weight="A", config=CONFIG) + SearchVector(
+        *[Left(other, _INDEXED_CHARS) for other in others], weight="B", config=CONFIG
     )
 
 
@@ -73,7 +76,7 @@ def _match(queryset, q, *, title, others, stored=None):
     """
     if _postgres():
         vector = F(stored) if stored else _vector(title, *others)
-        query = SearchQuery(q, config="french", search_type="websearch")
+        query = SearchQuery(q, config=CONFIG, search_type="websearch")
         return queryset.annotate(document=vector, rank=SearchRank(vector, query)).filter(
             Q(document=query) | Q(**{f"{title}__icontains": q})
         )
