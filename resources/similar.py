@@ -35,6 +35,8 @@ from . import fts, search
 from .models import Resource
 
 DEFAULT_LIMIT = 5
+# "Propose a resource" suggests the communs scoring this much or more.
+SUGGEST_FROM = 0.25
 MAX_LIMIT = 20
 CANDIDATES = 20
 TITLE_CHARS = 200
@@ -157,3 +159,12 @@ def similar_resources(call, title, content="", *, limit=DEFAULT_LIMIT):
         scored.append((resource, score(title, proposal, resource.title, resource.start)))
     scored.sort(key=lambda pair: (-pair[1], -pair[0].pk))
     return scored[: max(1, min(limit, MAX_LIMIT))]
+
+
+def suggestions(call, title, content):
+    """The communs "propose a resource" suggests joining: those scoring SUGGEST_FROM or more."""
+    return [
+        resource
+        for resource, score in similar_resources(call, title, content)
+        if score >= SUGGEST_FROM
+    ]

@@ -37,7 +37,7 @@ from appel.ratelimit import (
     too_many_requests,
 )
 
-from . import conflicts, editing, files, links, loaders, pagecache, reading, search, teams
+from . import conflicts, editing, files, links, loaders, pagecache, reading, search, similar, teams
 from .forms import FileUploadForm, ResourceCreateForm, ResourceEditForm
 from .models import Participation
 
@@ -151,6 +151,11 @@ def resource_create(request, call_slug):
         "form": form,
         "preview": preview,
         "preview_failed": previewing and preview is None,
+        # Without JS, a preview or a refused proposal shows the communs it resembles.
+        "similar": similar.suggestions(call, request.POST.get("title"), request.POST.get("content"))
+        if request.method == "POST"
+        else [],
+        "suggest_from": similar.SUGGEST_FROM,
     }
     return render(request, "resources/resource_create.html", ctx)
 

@@ -142,3 +142,21 @@ def test_the_resource_template_is_not_compared(alice, bob):
     make_resource(call, bob, challenge=None, title="Compostage", content=template + "\nCompost.")
     found = similar.similar_resources(call, "Vélos", template)
     assert all(score < LOW for _, score in found)
+
+
+def test_the_proposal_page_shows_close_communs_after_a_preview(call, corpus, bob):
+    from tests.conftest import web_client
+
+    client = web_client(bob)
+    page = client.get(f"/calls/{call.slug}/resources/new/").content.decode()
+    assert 'id="similarCommuns"' in page and "js/similar.js" in page
+    assert "Communs close to yours" not in page.split('id="similarTemplate"')[0]
+    response = client.post(
+        f"/calls/{call.slug}/resources/new/",
+        {"title": "Atlas des zones humides", "content": "Inventaire des mares", "preview": "1"},
+    )
+    html = response.content.decode().split('id="similarTemplate"')[0]
+    assert "Communs close to yours" in html
+    assert corpus[2].get_absolute_url() in html
+    assert f"/calls/{call.slug}/resources/{corpus[2].slug}/join/" in html
+    assert corpus[3].get_absolute_url() not in html
