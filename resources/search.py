@@ -36,6 +36,8 @@ CONFIG = "french_unaccent"
 DEFAULT_LIMIT = 20
 MAX_PAGE = 50
 EXCERPT_CHARS = 220
+# Where an excerpt is looked for on PostgreSQL: the start of a resource's text.
+EXCERPT_SOURCE_CHARS = 20_000
 # PostgreSQL refuses to build a tsvector over 1 MB; the start of a text says
 # what it is about well enough.
 _INDEXED_CHARS = 100_000
@@ -100,7 +102,7 @@ def _best_resources(queryset, q, end, offset=0):
     """
     matches = _match(queryset, q, title="title", others=["content"], stored="search_document")
     best = list(_best_first(matches).values_list("pk", flat=True)[offset:end])
-    found = queryset.in_bulk(best)
+    found = queryset.annotate(start=Left("content", EXCERPT_SOURCE_CHARS)).in_bulk(best)
     return [found[pk] for pk in best]
 
 
@@ -290,13 +292,8 @@ def _search_postgres(results, visible, resource_queryset, offset, limit):
         challenge.excerpt = highlight(challenge.description, q)
     _keep(results, "challenges", challenges, limit)
     resources = _best_resources(resource_queryset, q, end, offset)
-    texts = dict(
-        resource_queryset.model.objects.filter(pk__in=[r.pk for r in resources]).values_list(
-            "pk", Left("content", 20_000)
-        )
-    )
     for resource in resources:
-        resource.excerpt = highlight(texts.get(resource.pk, ""), q)
+        resource.excerpt = highlight(resource.start, q)
     _keep(results, "resources", resources, limit)
     threads = []
     for part in slots.SEARCH_THREADS.fill(
