@@ -69,6 +69,9 @@ def refresh_documents(queryset):
     """The words of resources written without `save()` (bulk loads), from their columns."""
     if _postgres():
         queryset.update(search_document=_vector("title", "content"))
+    elif fts.enabled():
+        for resource in queryset.only("pk", "call_id", "title", "content").iterator():
+            fts.index_resource(resource)
 
 
 def _match(queryset, q, *, title, others, stored=None):
