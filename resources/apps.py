@@ -14,4 +14,4 @@ class ResourcesConfig(AppConfig):
 
         callstats.provide(annotate_calls)  # the figures calls show (appel/callstats.py)
         pagecache.connect()  # the cached resource page renews itself (resources/pagecache.py)
-        fts.connect()  # the SQLite search index follows calls, challenges, resources
+        fts.connect(self)  # the SQLite search index follows calls, challenges, resources

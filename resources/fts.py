@@ -171,12 +171,26 @@ def _deleted(sender, instance, **kwargs):
     remove(SENDER_KINDS[sender], instance.pk)
 
 
+def _emptied(sender, using="default", **kwargs):
+    """After `flush` (tests): no call left means no row may stay (their ids come back)."""
+    from django.db import connections
+
+    from appel.models import Call
+
+    db = connections[using]
+    if db.vendor != "sqlite" or TABLE not in db.introspection.table_names():
+        return
+    if not Call.objects.using(using).exists():
+        with db.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {TABLE}")
+
+
 INDEXERS, SENDER_KINDS = {}, {}
 
 
-def connect():
+def connect(app_config):
     """Keep the rows of calls, challenges and resources in step (from resources/apps.py)."""
-    from django.db.models.signals import post_delete, post_save
+    from django.db.models.signals import post_delete, post_migrate, post_save
 
     from appel.models import Call, Challenge
 
@@ -186,6 +200,7 @@ def connect():
         return
     INDEXERS.update({Call: index_call, Challenge: index_challenge, Resource: index_resource})
     SENDER_KINDS.update({Call: "call", Challenge: "challenge", Resource: "resource"})
+    post_migrate.connect(_emptied, sender=app_config, dispatch_uid="search-index-emptied")
     for model in INDEXERS:
         uid = f"search-index-{model.__name__}"
         post_save.connect(_saved, sender=model, dispatch_uid=f"{uid}-saved")
