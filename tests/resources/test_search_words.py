@@ -171,3 +171,18 @@ def test_deleting_a_resource_removes_its_words(school, bob):
 def test_highlight_is_escaped_and_accent_blind():
     html = search.highlight("<b>L'École</b> des nappes", "ecole nappe")
     assert html == "&lt;b&gt;L&#x27;<mark>École</mark>&lt;/b&gt; des <mark>nappes</mark>"
+
+
+def test_a_restored_version_is_found_by_its_words_again(resource, bob):
+    editing.edit_resource(resource=resource, author=bob, content="Tourbières.", base_version=1)
+    assert found(bob, "paragraphe").resources == []
+    editing.restore_version(resource=resource, author=bob, number=1)
+    assert found(bob, "paragraphe").resources == [resource]
+    assert found(bob, "tourbieres").resources == []
+
+
+def test_threads_of_a_draft_call_stay_hidden(olga, bob):
+    draft = make_call(olga, slug="brouillon", status=Call.Status.DRAFT)
+    thread = discussing.start_thread(call=draft, author=olga, title="Budget", body="Zinzolins")
+    assert found(bob, "zinzolins").threads == []
+    assert found(olga, "zinzolins").threads == [thread]
