@@ -6,6 +6,8 @@
 
   const DELAY_MS = 500;
   const CONTENT_CHARS = 1500;
+  // Under the server's request-line limit (gunicorn.conf.py: 8190), accents encoded included.
+  const MAX_URL = 6000;
 
   function setUp(region) {
     const title = document.getElementById(region.dataset.titleField);
@@ -41,12 +43,15 @@
     async function refresh() {
       if (controller) controller.abort();
       controller = new AbortController();
-      const params = new URLSearchParams({
-        title: title.value,
-        content: content ? content.value.slice(0, CONTENT_CHARS) : "",
-      });
+      let text = content ? content.value.slice(0, CONTENT_CHARS) : "";
+      let url;
+      do {
+        const params = new URLSearchParams({ title: title.value.slice(0, 200), content: text });
+        url = `${region.dataset.similarUrl}?${params}`;
+        text = text.slice(0, Math.floor(text.length / 2));
+      } while (url.length > MAX_URL && text.length > 0);
       try {
-        const response = await fetch(`${region.dataset.similarUrl}?${params}`, {
+        const response = await fetch(url, {
           credentials: "same-origin",
           headers: { Accept: "application/json" },
           signal: controller.signal,
