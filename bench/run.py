@@ -48,6 +48,7 @@ GROUPS = (
     "people",
     "diff",
     "search",
+    "similar",
     "dashboard",
     "hub",
     "files",
@@ -199,6 +200,8 @@ def prepare_dataset(args, url):
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")
+    else:  # threads and posts were written in bulk, around the signals of the search index
+        call_command("rebuild_search_index")
     print(f"Dataset: built in {time.monotonic() - started:.0f} s")
     return call
 
@@ -945,7 +948,15 @@ def run_diff(report):
     report.set("diff_worst_1mb_ms", ms(worst), "<= 2000 ms", worst <= 2.0, "ms")
 
 
-SEARCHES = ["infiltration", "Pontarlier", "nappe phréatique", "carte des puits"]
+# One word, a name, two words with an accent, the same typed without it and in the other order
+# (SQLite: the FTS5 index of resources/fts.py; PostgreSQL: its full-text search).
+SEARCHES = [
+    "infiltration",
+    "Pontarlier",
+    "nappe phréatique",
+    "phreatique nappe",
+    "carte des puits",
+]
 
 
 def run_search(report, profiler, ctx):
@@ -1046,6 +1057,43 @@ def run_changes(report, profiler, ctx):
             required=False,
         )
         report.values["profile_page_reviewer_queries"] = count
+
+
+# ---------------------------------------------------------------- similar communs
+
+
+def similar_proposals(call, count=4):
+    """Proposals like those people type: an existing title a little changed, its first text."""
+    from resources.models import Resource
+
+    resources = Resource.objects.filter(call=call).order_by("pk").only("title", "content")
+    total = resources.count()
+    picked = [resources[i * total // count] for i in range(count)] if total else []
+    return [
+        {"title": f"{r.title.lower()} (nouvelle version)", "content": r.content[:600]}
+        for r in picked
+    ] + [{"title": "Vélos cargo partagés", "content": "Une flotte prêtée aux artisans."}]
+
+
+def run_similar(report, profiler, ctx):
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    proposals = similar_proposals(ctx["call"])
+    print(f"Similar communs (API, 1,000 resources, {len(proposals)} proposals in turn):")
+    path = f"/api/v1/calls/{ctx['call'].slug}/resources/similar"
+    count = measure_page(
+        report,
+        profiler,
+        client,
+        "similar",
+        [lambda p=p: api_path(path, p) for p in proposals],
+        target_ms=100,
+    )
+    if count is None:
+        report.missing("similar_queries", "", "<= 5", required=False)
+    else:
+        report.set("similar_queries", count, "<= 5", count <= 5)
 
 
 # ---------------------------------------------------------------- throughput
@@ -1405,6 +1453,7 @@ def main():
         "people": lambda r: run_people(r, ctx),
         "diff": diff,
         "search": lambda r: run_search(r, profiler, ctx),
+        "similar": lambda r: run_similar(r, profiler, ctx),
         "dashboard": lambda r: run_dashboard(r, profiler, ctx),
         "hub": lambda r: run_hub(r, profiler, ctx),
         "files": lambda r: run_files(r, ctx),

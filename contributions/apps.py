@@ -9,9 +9,13 @@ class ContributionsConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in
 
-        from . import slots
+        from resources.slots import SEARCH_THREADS
+
+        from . import searching, slots
 
         slots.connect()  # the panels contributions fills on appel's and resources' pages
+        searching.connect()  # threads and posts in the SQLite search index
+        SEARCH_THREADS.provide(searching.matching_threads)
 
         # The seams with appel and resources (which may not import this app): their signals,
         # sent after commit, only enqueue our notification tasks.

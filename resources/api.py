@@ -10,6 +10,7 @@ resources/loaders.py.
 """
 
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.validators import slug_re
@@ -28,7 +29,7 @@ from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
 from appel.parsers import JSONParser
 
-from . import editing, files, links, loaders, pooling, reading, search, slots, teams
+from . import editing, files, links, loaders, pooling, reading, search, similar, slots, teams
 from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
@@ -744,6 +745,62 @@ class ResourceDiff(generics.GenericAPIView):
         return Response({"from": old.number, "to": new.number, "changes": changes})
 
 
+class SimilarSerializer(serializers.Serializer):
+    slug = serializers.SlugField()
+    title = serializers.CharField()
+    score = serializers.FloatField(help_text="In [0, 1]: 1 is the same title and text.")
+    url = serializers.CharField(help_text="Its page.")
+    join_url = serializers.CharField(help_text="The page form that joins its team (POST).")
+
+
+class SimilarResults(serializers.Serializer):
+    results = SimilarSerializer(many=True)
+
+
+class SimilarResources(generics.GenericAPIView):
+    """The call's resources closest to a proposal (`?title=&content=`), best first.
+
+    What "propose a resource" suggests joining instead: score in [0, 1],
+    accents and case ignored (resources/similar.py); at most `?limit=`
+    (5 by default, 20 at most). Long texts are cut, not refused.
+    """
+
+    serializer_class = SimilarSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("title", str, required=False),
+            OpenApiParameter("content", str, required=False),
+            OpenApiParameter("limit", int, required=False),
+        ],
+        responses=SimilarResults,
+    )
+    def get(self, request, call):
+        call = get_call(request.user, call)
+        try:
+            limit = int(request.query_params.get("limit", similar.DEFAULT_LIMIT))
+        except ValueError:
+            limit = similar.DEFAULT_LIMIT
+        found = similar.similar_resources(
+            call,
+            request.query_params.get("title", ""),
+            request.query_params.get("content", ""),
+            limit=limit,
+        )
+        results = [
+            {
+                "slug": resource.slug,
+                "title": resource.title,
+                "score": score,
+                "url": resource.get_absolute_url(),
+                "join_url": reverse("resources:resource-join", args=[call.slug, resource.slug]),
+            }
+            for resource, score in found
+        ]
+        return Response({"results": results})
+
+
 class SearchCallSerializer(serializers.Serializer):
     slug = serializers.SlugField()
     title = serializers.CharField()
@@ -757,6 +814,14 @@ class SearchChallengeSerializer(serializers.Serializer):
     call = serializers.SlugField(source="call.slug")
 
 
+class SearchThreadSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    call = serializers.SlugField(source="call.slug")
+    resource = serializers.SlugField(source="resource.slug", allow_null=True, default=None)
+    url = serializers.CharField(source="get_absolute_url")
+
+
 class SearchResultsSerializer(serializers.Serializer):
     query = serializers.CharField()
     count = serializers.IntegerField()
@@ -768,19 +833,26 @@ class SearchResultsSerializer(serializers.Serializer):
     calls = SearchCallSerializer(many=True)
     challenges = SearchChallengeSerializer(many=True)
     resources = ResourceSerializer(many=True)
+    threads = SearchThreadSerializer(many=True)
+    page = serializers.IntegerField()
 
 
 class Search(generics.GenericAPIView):
-    """Calls, challenges and resources matching `?q=`, the best matches first.
+    """Calls, challenges, resources and threads matching `?q=`, the best matches first.
 
     Grouped by kind, and also as one `results` list (each item with its
-    `type`) in the shared list format; at most 20 of each kind, on one page.
+    `type` and `excerpt`: escaped text, the matched words in `<mark>`) in
+    the shared list format; at most 20 of each kind per page (`?page=`),
+    `next` when some kind has more.
     """
 
     serializer_class = ResourceSerializer
 
     @extend_schema(
-        parameters=[OpenApiParameter("q", str, required=True)],
+        parameters=[
+            OpenApiParameter("q", str, required=True),
+            OpenApiParameter("page", int, required=False),
+        ],
         responses=SearchResultsSerializer,
     )
     def get(self, request):
@@ -788,27 +860,50 @@ class Search(generics.GenericAPIView):
             user=request.user,
             q=request.query_params.get("q", ""),
             resource_queryset=loaders.resources(request.user),
+            page=request.query_params.get("page", 1),
         )
         context = self.get_serializer_context()
-        calls = SearchCallSerializer(results.calls, many=True).data
-        challenges = SearchChallengeSerializer(results.challenges, many=True).data
+
+        def with_excerpts(found, data):
+            pairs = zip(found, data, strict=True)
+            return [{**item, "excerpt": str(obj.excerpt)} for obj, item in pairs]
+
+        calls = with_excerpts(results.calls, SearchCallSerializer(results.calls, many=True).data)
+        challenges = with_excerpts(
+            results.challenges, SearchChallengeSerializer(results.challenges, many=True).data
+        )
         links.attach_counts(results.resources)
-        resources = ResourceSerializer(results.resources, many=True, context=context).data
+        resources = with_excerpts(
+            results.resources,
+            ResourceSerializer(results.resources, many=True, context=context).data,
+        )
+        threads = with_excerpts(
+            results.threads, SearchThreadSerializer(results.threads, many=True).data
+        )
         flat = [
             *({"type": "call", **item} for item in calls),
             *({"type": "challenge", **item} for item in challenges),
             *({"type": "resource", **item} for item in resources),
+            *({"type": "thread", **item} for item in threads),
         ]
+
+        def page_link(number):
+            return request.build_absolute_uri(
+                f"{request.path}?{urlencode({'q': results.query, 'page': number})}"
+            )
+
         return Response(
             {
                 "query": results.query,
                 "count": len(flat),
-                "next": None,
-                "previous": None,
+                "next": page_link(results.page + 1) if results.more else None,
+                "previous": page_link(results.page - 1) if results.page > 1 else None,
                 "results": flat,
                 "calls": calls,
                 "challenges": challenges,
                 "resources": resources,
+                "threads": threads,
+                "page": results.page,
             }
         )
 
@@ -862,6 +957,11 @@ class Participants(generics.GenericAPIView):
 
 urlpatterns = [
     path("calls/<slug:call>/resources", ResourceList.as_view(), name="resource-list"),
+    path(
+        "calls/<slug:call>/resources/similar",
+        SimilarResources.as_view(),
+        name="similar-resources",
+    ),
     path(_RESOURCE, ResourceDetail.as_view(), name="resource-detail"),
     path(f"{_RESOURCE}/versions", VersionList.as_view(), name="version-list"),
     path(f"{_RESOURCE}/versions/<int:number>", VersionDetail.as_view(), name="version-detail"),

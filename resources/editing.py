@@ -98,7 +98,7 @@ class EditResult:
 MAX_COMMENT_CHARS = 500
 # "new" is the path of the creation page (calls/<call>/resources/new/): a
 # resource with that slug could never be reached.
-RESERVED_SLUGS = frozenset({"new"})
+RESERVED_SLUGS = frozenset({"new", "similar"})
 
 
 # The lines that frame each side of a clashing passage in a conflict's

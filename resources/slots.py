@@ -46,3 +46,11 @@ CHALLENGE_THREADS = Slot(
     "On a défi's page, the open threads of the communs answering it (one query): "
     "challenge -> HTML.",
 )
+SEARCH_THREADS = Slot(
+    "search-threads",
+    "The discussion threads a search finds (resources/search.py), a list best first. "
+    "SQLite: ids (thread ids the full-text index found, already among visible calls) -> "
+    "those threads, each with `call` and `resource` for its URL. PostgreSQL: q, "
+    "visible_calls (a queryset of call pks), offset, limit -> the threads matching q "
+    "(title or a post not hidden), each with an `excerpt` (resources.search.highlight).",
+)

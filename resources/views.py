@@ -47,6 +47,7 @@ from . import (
     pooling,
     reading,
     search,
+    similar,
     teams,
 )
 from .forms import ChallengesForm, FileUploadForm, ResourceCreateForm, ResourceEditForm
@@ -169,6 +170,11 @@ def resource_create(request, call_slug):
         "form": form,
         "preview": preview,
         "preview_failed": previewing and preview is None,
+        # Without JS, a preview or a refused proposal shows the communs it resembles.
+        "similar": similar.suggestions(call, request.POST.get("title"), request.POST.get("content"))
+        if request.method == "POST"
+        else [],
+        "suggest_from": similar.SUGGEST_FROM,
     }
     return render(request, "resources/resource_create.html", ctx)
 
@@ -680,6 +686,7 @@ def search_page(request):
         user=request.user,
         q=request.GET.get("q", ""),
         resource_queryset=loaders.resources(request.user),
+        page=request.GET.get("page", 1),
     )
     return render(request, "resources/search.html", {"results": results})
 

@@ -398,6 +398,11 @@ TABLE = {
         "post": rule(403, anonymous=401, steward=400),
         "post_data": {"into": "guide"},
     },
+    "api:similar-resources": {
+        "kwargs": {"call": "eau"},
+        "query": "?title=guide",
+        "get": every(200),
+    },
     "api:version-list": {"kwargs": API_RES, "get": every(200), "post": rule(400, anonymous=401)},
     "api:version-detail": {"kwargs": API_V1, "get": every(200)},
     "api:version-restore": {
