@@ -10,6 +10,7 @@ def test_it_describes_the_resource_api_without_warnings(db):
     assert not GENERATOR_STATS  # no warning, no error
     assert set(schema["paths"]) == {
         "/calls/{call}/resources",
+        "/calls/{call}/resources/similar",
         "/calls/{call}/resources/{resource}",
         "/calls/{call}/resources/{resource}/versions",
         "/calls/{call}/resources/{resource}/versions/{number}",
