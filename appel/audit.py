@@ -18,10 +18,11 @@ for every action. Nothing stored is in a language but what people typed
 
 import datetime
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -206,6 +207,37 @@ def _retribution_published(entry, d):
 @_says(Action.RETRIBUTION_WITHDRAWN)
 def _retribution_withdrawn(entry, d):
     return _("%(actor)s withdrew the retribution"), {}
+
+
+def _figure(value):
+    """A weight or a percentage recorded as a string ("1.50"), in the reader's language."""
+    try:
+        return number_format(Decimal(str(value)), decimal_pos=2)
+    except (InvalidOperation, ValueError):
+        return value
+
+
+@_says(Action.RETRIBUTION_WEIGHT_SET)
+def _retribution_weight_set(entry, d):
+    template = _(
+        "%(actor)s gave %(member)s a weight of %(weight)s (was %(previous)s) in the split of "
+        "%(resource)s: %(reason)s"
+    )
+    return template, {
+        "member": _member(entry, d.get("username")),
+        "weight": _figure(d.get("weight")),
+        "previous": _figure(d.get("previous")),
+        "resource": _resource(entry),
+        "reason": d.get("reason", ""),
+    }
+
+
+@_says(Action.REVIEWERS_SHARE_SET)
+def _reviewers_share_set(entry, d):
+    return _("%(actor)s set the reviewers' share to %(percent)s %% (was %(previous)s %%)"), {
+        "percent": _figure(d.get("percent")),
+        "previous": _figure(d.get("previous")),
+    }
 
 
 @_says(Action.POST_HIDDEN)

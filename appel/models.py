@@ -586,6 +586,8 @@ class AuditEntry(models.Model):
         FUNDER_GRANTED = "funder_granted", _("Funder role granted")
         FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        RETRIBUTION_WEIGHT_SET = "retribution_weight_set", _("Retribution weight set")
+        REVIEWERS_SHARE_SET = "reviewers_share_set", _("Reviewers' share set")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -59,9 +62,54 @@ class Retribution(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     # [{"user": id, "words": n, "share": 0.25, "amount": "5000.00"}, ...] as published.
     shares = models.JSONField(default=list, blank=True)
+    # Each commun's suggested split as published (contributions/retribution.py, as_dict).
+    communs = models.JSONField(default=list, blank=True)
+    # Part of each commun's envelope kept for the people who reviewed it, in percent.
+    reviewers_share = models.DecimalField(
+        _("reviewers' share"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
     def __str__(self):
         return f"Retribution of {self.call}"
+
+
+class RetributionWeight(models.Model):
+    """A weight the stewards gave one person's part of one commun, and why.
+
+    Rows are only ever added (contributions/retribution.py, `set_weight`):
+    the newest row of a (resource, user) pair is the weight in force, the
+    older ones are its history, so no figure changes without a trace and a
+    reason. A person without a row weighs 1.
+    """
+
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, related_name="retribution_weights"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["set_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100), name="retribution_weight_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} × {self.weight} on {self.resource}"
 
 
 class Decision(models.Model):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from appel.loaders import visible_calls
 from resources.models import Participation, Resource
 
-from . import attribution, deciding, discussing, notifying, reviewing
+from . import attribution, deciding, discussing, notifying, retribution, reviewing
 from .api import VersionReviewSerializer
 from .models import Watch
 
@@ -119,7 +119,7 @@ def profile_to_review(*, request, profile_user):
 
 def call_retribution_link(*, request, call):
     """The Retribution link, only where it would not refuse: funders, everyone once published."""
-    if not attribution.may_see_retribution(call, request.user):
+    if not retribution.may_see_retribution(call, request.user):
         return ""
     return render_to_string("contributions/call_retribution_link.html", {"call": call})
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, credits, dashboard, deciding, people, review
+from .views import account, credits, dashboard, deciding, people, retribution, review
 
 app_name = "contributions"
 
@@ -25,7 +25,16 @@ urlpatterns = [
     path(f"{_resource}cite.bib", credits.resource_cite_bib, name="resource-cite-bib"),
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
     path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
-    path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
+    path(
+        "calls/<slug:call_slug>/retribution/",
+        retribution.call_retribution,
+        name="call-retribution",
+    ),
+    path(
+        "calls/<slug:call_slug>/retribution/<slug:resource_slug>/",
+        retribution.commun_retribution,
+        name="commun-retribution",
+    ),
     path(_cutoffs, deciding.cutoff_list, name="cutoff-list"),
     path(f"{_cutoffs}<int:cutoff>/", deciding.cutoff_detail, name="cutoff-detail"),
     path(f"{_cutoffs}<int:cutoff>/publish/", deciding.cutoff_publish, name="cutoff-publish"),
