@@ -511,7 +511,7 @@ def set_reviewers_share(*, call: Call, actor, percent) -> Retribution:
             actor=actor,
             action=audit.Action.REVIEWERS_SHARE_SET,
             target=call.slug,
-            previous=str(previous),
+            previous=f"{Decimal(previous):.2f}",
             percent=str(percent),
         )
     return record
@@ -567,14 +567,20 @@ def set_weight(*, resource: Resource, user: User, actor, weight, reason: str) ->
 
 
 def _has_part(resource, user):
-    stable = resource.stable_version
+    """Whether `user` wrote words of the stable text or approved a version up to it (fresh)."""
+    stable = (
+        Resource.objects.filter(pk=resource.pk, stable_version__isnull=False)
+        .values_list("stable_version__number", "stable_version__authorship")
+        .first()
+    )
     if stable is None:
         return False
-    if authorship.word_counts(stable.authorship).get(user.pk):
+    number, runs = stable
+    if authorship.word_counts(runs or []).get(user.pk):
         return True
     return Review.objects.filter(
         version__resource=resource,
-        version__number__lte=stable.number,
+        version__number__lte=number,
         verdict=Review.Verdict.APPROVE,
         reviewer=user,
     ).exists()
