@@ -35,7 +35,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,8 +45,9 @@ from appel.stewarding import refuse_if_archived
 from resources import authorship
 from resources.models import Resource
 
+from . import ledger
 from .attribution import apportion, rounded_shares
-from .models import Retribution, RetributionWeight, Review
+from .models import LedgerEntry, Retribution, RetributionWeight, Review
 
 CENT = Decimal("0.01")
 ONE = Decimal("1")
@@ -107,6 +108,7 @@ class CommunSplit:
     words: int
     envelope: Decimal
     granted: bool  # the envelope is what the ledger granted (else a share of the budget)
+    recorded: Decimal | None  # what the ledger's split entries share, once one is recorded
     reviewers_pool: Decimal
     parts: list[Part]
 
@@ -122,6 +124,11 @@ class CommunSplit:
         """[(user, amount)] of the people who get something, largest first."""
         return [(part.user, part.amount) for part in self.parts if part.amount > 0]
 
+    def fingerprint(self) -> str:
+        """The figures a confirmation page showed, to refuse recording figures that moved since."""
+        people = ";".join(f"{user.pk}={amount}" for user, amount in self.recipients())
+        return f"{self.version_number}|{self.envelope}|{people}"
+
     def as_dict(self):
         return {
             "resource": self.resource.slug,
@@ -130,6 +137,7 @@ class CommunSplit:
             "words": self.words,
             "envelope": str(self.envelope),
             "envelope_source": "granted" if self.granted else "budget",
+            "recorded": None if self.recorded is None else str(self.recorded),
             "reviewers_pool": str(self.reviewers_pool),
             "allocated": str(self.allocated),
             "unallocated": str(self.unallocated),
@@ -223,9 +231,23 @@ class Suggestion:
         return next((c for c in self.communs if c.resource.pk == resource.pk), None)
 
 
-def granted_totals(call) -> dict:
-    """{resource_id: cents} the ledger granted the call's communs (none before any grant)."""
-    return {}
+def ledger_totals(call) -> tuple[dict, dict]:
+    """({resource_id: granted cents}, {resource_id: split cents}) from the entries that count.
+
+    One query; amendments count in place of what they correct (contributions/ledger.py).
+    """
+    granted, split = {}, {}
+    rows = (
+        ledger.effective_entries(call)
+        .filter(counts_as__in=[LedgerEntry.Kind.GRANT, LedgerEntry.Kind.SPLIT])
+        .values_list("counts_as", "resource_id")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    for counts_as, resource_id, total in rows:
+        table = granted if counts_as == LedgerEntry.Kind.GRANT else split
+        table[resource_id] = table.get(resource_id, 0) + to_cents(total)
+    return granted, split
 
 
 def suggest(call, *, settings=None) -> Suggestion:
@@ -261,7 +283,7 @@ def suggest(call, *, settings=None) -> Suggestion:
         resource__call=call
     ).values_list("resource_id", "user_id", "weight", "reason"):
         weights.setdefault(rid, {})[uid] = (weight, reason)  # ordered oldest first: newest wins
-    granted = granted_totals(call)
+    granted, recorded = ledger_totals(call)
     users = User.objects.in_bulk(
         {uid for counts in (*words.values(), *approvals.values()) for uid in counts}
     )
@@ -269,7 +291,7 @@ def suggest(call, *, settings=None) -> Suggestion:
     budget_envelopes = envelopes(
         budget_cents=to_cents(call.budget_amount),
         cap_cents=None if cap is None else to_cents(cap),
-        granted_cents=granted,
+        granted_cents={pk: cents for pk, cents in granted.items() if pk in words},
         words={pk: sum(words[pk].values()) for pk, *_rest in rows},
     )
     communs, totals, person_words = [], {}, {}
@@ -291,6 +313,7 @@ def suggest(call, *, settings=None) -> Suggestion:
                 words=sum(words[pk].values()),
                 envelope=from_cents(envelope_cents),
                 granted=is_granted,
+                recorded=from_cents(recorded[pk]) if pk in recorded else None,
                 reviewers_pool=from_cents(reviewing_cents),
                 parts=[
                     Part(
@@ -592,4 +615,70 @@ def weight_history(resource):
         RetributionWeight.objects.filter(resource=resource)
         .select_related("user", "set_by")
         .order_by("-set_at", "-pk")
+    )
+
+
+# Recording a split in the ledger
+
+
+class FiguresMoved(Exception):
+    """The suggestion changed between the confirmation page and the confirmation."""
+
+
+def recorded_split(resource):
+    """The split entry of `resource` that counts now (the latest one), with its shares, or None."""
+    return (
+        ledger.effective_entries(resource.call)
+        .filter(resource=resource, counts_as=LedgerEntry.Kind.SPLIT)
+        .select_related("created_by")
+        .prefetch_related("shares__user")
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def record_split(*, resource: Resource, actor, fingerprint: str, reason: str = ""):
+    """Write the commun's suggested split in the ledger, as the steward confirmed it.
+
+    `fingerprint` is what the confirmation page showed (`CommunSplit.fingerprint`):
+    if a version was validated or a weight changed since, nothing is written
+    (FiguresMoved). A commun that already has a split gets an amendment of it,
+    which needs a reason; the ledger keeps both. The ledger refuses shares
+    beyond the commun's grant (LedgerRefused), so only a granted commun's
+    split can be recorded.
+    """
+    call = resource.call
+    check_steward(call=call, actor=actor)
+    refuse_if_archived(call)
+    # One steward at a time per call: the figures checked are the figures written.
+    Call.objects.select_for_update().filter(pk=call.pk).first()
+    split = suggest(call).commun(resource)
+    if split is None:
+        raise ValidationError(
+            {"resource": [_("This commons has no validated version: it earns nothing.")]}
+        )
+    if not split.granted:
+        raise ledger.LedgerRefused(
+            _("“%(title)s” was granted nothing yet: record its grant before its split.")
+            % {"title": resource.title}
+        )
+    if split.fingerprint() != fingerprint:
+        raise FiguresMoved(
+            _("The figures changed since you read them: check them again before recording.")
+        )
+    previous = recorded_split(resource)
+    if previous is not None and not (reason or "").strip():
+        raise ValidationError(
+            {"reason": [_("A split is already recorded: say why this one replaces it.")]}
+        )
+    return ledger.record_entry(
+        call=call,
+        actor=actor,
+        kind=LedgerEntry.Kind.AMENDMENT if previous else LedgerEntry.Kind.SPLIT,
+        resource=resource,
+        amount=split.allocated,
+        recipients=split.recipients(),
+        reason=reason,
+        supersedes=previous,
     )

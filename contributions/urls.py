@@ -35,6 +35,11 @@ urlpatterns = [
         retribution.commun_retribution,
         name="commun-retribution",
     ),
+    path(
+        "calls/<slug:call_slug>/retribution/<slug:resource_slug>/record/",
+        retribution.commun_split_record,
+        name="commun-split-record",
+    ),
     path(_cutoffs, deciding.cutoff_list, name="cutoff-list"),
     path(f"{_cutoffs}<int:cutoff>/", deciding.cutoff_detail, name="cutoff-detail"),
     path(f"{_cutoffs}<int:cutoff>/publish/", deciding.cutoff_publish, name="cutoff-publish"),

@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('contributions', '0005_notification_decision'),
+        ('contributions', '0006_ledger_funders_milestones'),
         ('resources', '0009_merge_people_and_outline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

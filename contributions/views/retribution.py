@@ -18,7 +18,7 @@ from appel.models import User
 from appel.stewarding import CallArchived
 from resources import loaders
 
-from .. import retribution
+from .. import ledger, retribution
 
 
 class ReviewersShareForm(forms.Form):
@@ -175,6 +175,61 @@ def commun_retribution(request, call_slug, resource_slug):
             "suggestion": suggestion,
             "form": form,
             "history": retribution.weight_history(resource),
+            "recorded": retribution.recorded_split(resource),
         },
+        status=status,
+    )
+
+
+class RecordForm(forms.Form):
+    fingerprint = forms.CharField(widget=forms.HiddenInput, max_length=5000)
+    reason = forms.CharField(
+        label=gettext_lazy("Reason"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy(
+            "Required when a split is already recorded: the new one amends it, and the ledger "
+            "shows why."
+        ),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def commun_split_record(request, call_slug, resource_slug):
+    """ "Record this split of X for commun Y?": the confirmation, then a `split` ledger entry."""
+    call, refusal = _steward_call(request, call_slug)
+    if refusal:
+        return refusal
+    resource = loaders.get_resource(request.user, call.slug, resource_slug)
+    resource.call = call
+    split = retribution.suggest(call).commun(resource)
+    recorded = retribution.recorded_split(resource)
+    form = RecordForm(initial={"fingerprint": split.fingerprint() if split else ""})
+    status = 200
+    if request.method == "POST":
+        form = RecordForm(request.POST)
+        status = 400
+        if form.is_valid():
+            try:
+                retribution.record_split(
+                    resource=resource,
+                    actor=request.user,
+                    fingerprint=form.cleaned_data["fingerprint"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            except (retribution.FiguresMoved, ledger.LedgerRefused, CallArchived) as error:
+                messages.error(request, str(error))
+                return redirect("contributions:commun-retribution", call.slug, resource.slug)
+            else:
+                messages.success(request, _("The split is recorded in the ledger."))
+                return redirect("contributions:commun-retribution", call.slug, resource.slug)
+    return render(
+        request,
+        "contributions/retribution_record.html",
+        {"call": call, "resource": resource, "split": split, "recorded": recorded, "form": form},
         status=status,
     )

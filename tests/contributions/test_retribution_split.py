@@ -12,8 +12,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from appel.models import AuditEntry, Call
-from contributions import retribution
-from contributions.models import RetributionWeight
+from contributions import ledger, retribution
+from contributions.models import LedgerEntry, RetributionWeight
 from resources import editing
 
 from ..conftest import client_for, make_user
@@ -243,8 +243,7 @@ def doc_table():
 
 
 def test_the_worked_example_of_the_docs(call, guide, alice, charlie, rita):
-    call.budget_amount = Decimal("10000.00")
-    call.save()
+    grant(call, guide, alice, "10000.00")
     dan = make_user("dan")
     append(guide, dan, words(20, "sol"))
     retribution.set_reviewers_share(call=call, actor=alice, percent="10")
@@ -252,7 +251,7 @@ def test_the_worked_example_of_the_docs(call, guide, alice, charlie, rita):
         resource=guide, user=charlie, actor=alice, weight="1.25", reason="Maintains the tables."
     )
     split = retribution.suggest(call).commun(guide)
-    assert split.envelope == Decimal("10000.00")
+    assert (split.envelope, split.granted) == (Decimal("10000.00"), True)
     computed = {
         p.user.username: (p.words, p.approvals, p.weight, p.for_writing, p.for_reviewing, p.amount)
         for p in split.parts
@@ -361,3 +360,101 @@ def test_the_call_page_sets_the_reviewers_share(call, guide, client, alice):
     assert client.post(page, {"action": "reviewers-share", "reviewers_share": "x"}).status_code == (
         400
     )
+
+
+# Recording a split in the ledger
+
+
+def grant(call, resource, actor, amount):
+    return ledger.record_entry(
+        call=call, actor=actor, kind="grant", resource=resource, amount=amount
+    )
+
+
+RECORD = "/calls/eau/retribution/guide/record/"
+
+
+def test_a_granted_communs_envelope_is_its_grant(call, guide, alice):
+    grant(call, guide, alice, "7000")
+    split = retribution.suggest(call).commun(guide)
+    assert (split.envelope, split.granted) == (Decimal("7000.00"), True)
+    assert [(u.username, a) for u, a in split.recipients()] == [
+        ("bob", Decimal("4200.00")),
+        ("charlie", Decimal("2800.00")),
+    ]
+
+
+def test_a_steward_records_the_split_after_confirming(call, guide, client, alice):
+    grant(call, guide, alice, "7000")
+    client.force_login(alice)
+    page = client.get(RECORD, HTTP_ACCEPT_LANGUAGE="en")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Record this split of €7,000.00 for “Guide”?" in html
+    fingerprint = page.context["form"].initial["fingerprint"]
+    assert not LedgerEntry.objects.filter(kind="split").exists()
+    response = client.post(RECORD, {"fingerprint": fingerprint})
+    assert response.status_code == 302
+    entry = LedgerEntry.objects.get(kind="split")
+    assert (entry.amount, entry.resource, entry.created_by) == (Decimal("7000.00"), guide, alice)
+    assert [(s.user.username, s.amount) for s in entry.shares.all()] == [
+        ("bob", Decimal("4200.00")),
+        ("charlie", Decimal("2800.00")),
+    ]
+    assert retribution.suggest(call).commun(guide).recorded == Decimal("7000.00")
+
+
+def test_it_records_nothing_when_the_figures_moved(call, guide, client, alice, charlie):
+    grant(call, guide, alice, "7000")
+    client.force_login(alice)
+    fingerprint = client.get(RECORD).context["form"].initial["fingerprint"]
+    retribution.set_weight(resource=guide, user=charlie, actor=alice, weight="2", reason="x")
+    response = client.post(RECORD, {"fingerprint": fingerprint}, follow=True)
+    assert response.redirect_chain[-1][0] == "/calls/eau/retribution/guide/"
+    assert not LedgerEntry.objects.filter(kind="split").exists()
+
+
+def test_a_second_split_amends_the_first_with_a_reason(call, guide, alice, charlie):
+    grant(call, guide, alice, "7000")
+    first = retribution.record_split(
+        resource=guide,
+        actor=alice,
+        fingerprint=retribution.suggest(call).commun(guide).fingerprint(),
+    )
+    retribution.set_weight(resource=guide, user=charlie, actor=alice, weight="1.5", reason="x")
+    fingerprint = retribution.suggest(call).commun(guide).fingerprint()
+    with pytest.raises(ValidationError):
+        retribution.record_split(resource=guide, actor=alice, fingerprint=fingerprint)
+    second = retribution.record_split(
+        resource=guide, actor=alice, fingerprint=fingerprint, reason="Charlie's tables."
+    )
+    assert (second.kind, second.supersedes) == ("amendment", first)
+    assert [(s.user.username, s.amount) for s in second.shares.all()] == [
+        ("bob", Decimal("3500.00")),
+        ("charlie", Decimal("3500.00")),
+    ]
+    assert retribution.suggest(call).commun(guide).recorded == Decimal("7000.00")
+
+
+def test_an_ungranted_commun_cannot_be_recorded(call, guide, alice, client):
+    fingerprint = retribution.suggest(call).commun(guide).fingerprint()
+    with pytest.raises(ledger.LedgerRefused):
+        retribution.record_split(resource=guide, actor=alice, fingerprint=fingerprint)
+    client.force_login(alice)
+    page = client.get(RECORD, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "granted nothing yet" in page and 'type="submit"' not in page.split("<main")[-1]
+
+
+def test_only_stewards_record_splits(call, guide, client, alice, bob):
+    grant(call, guide, alice, "7000")
+    fingerprint = retribution.suggest(call).commun(guide).fingerprint()
+    with pytest.raises(PermissionDenied):
+        retribution.record_split(resource=guide, actor=bob, fingerprint=fingerprint)
+    assert client.get(RECORD).status_code == 302
+    client.force_login(bob)
+    assert client.get(RECORD).status_code == 403
+    assert client.post(RECORD, {"fingerprint": fingerprint}).status_code == 403
+    call.status = Call.Status.DRAFT
+    call.save()
+    assert client.get(RECORD).status_code == 404
+    assert not LedgerEntry.objects.filter(kind="split").exists()
