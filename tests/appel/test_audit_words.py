@@ -21,7 +21,7 @@ from appel.stewarding import (
     set_funder,
     set_member,
 )
-from contributions.attribution import publish_retribution
+from contributions.retribution import publish_retribution
 from resources.editing import create_resource, edit_resource, restore_version
 
 A = AuditEntry.Action

@@ -267,6 +267,19 @@ TABLE = {
         "post": rule(403, anonymous=302, steward=302),
         "post_data": {"action": "publish"},
     },
+    # A commun's split and its recording: the stewards' alone ("guide" has no validated
+    # version here, so a steward's weight or recording is refused as bad input).
+    "contributions:commun-retribution": {
+        "kwargs": RES,
+        "get": STEWARDS_PAGE,
+        "post": rule(403, anonymous=302, steward=400),
+        "post_data": {"user": "bob", "weight": "2", "reason": "Les cartes."},
+    },
+    "contributions:commun-split-record": {
+        "kwargs": RES,
+        "get": STEWARDS_PAGE,
+        "post": rule(403, anonymous=302, steward=400),
+    },
     # People: teams, discussion, watching, notifications (pages)
     "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
     "resources:resource-team": {"kwargs": RES, "get": every(200)},

@@ -13,7 +13,7 @@ from appel.stewarding import add_cutoff, launch_call, move_status, set_member
 from resources import teams
 from resources.editing import create_resource, edit_resource
 
-from ... import discussing
+from ... import discussing, retribution, reviewing
 
 CALL_DESCRIPTION = """\
 ## Pourquoi cet appel
@@ -260,7 +260,7 @@ class Command(BaseCommand):
 
 
 def _load_demo_resources(call, users):
-    """Two communs, an edit, a team and threads, so the pages have something to show.
+    """Two communs, an edit, a review, a team and threads, so the pages have something to show.
 
     The notifications they cause are written after the commit (the tasks).
     """
@@ -272,7 +272,7 @@ def _load_demo_resources(call, users):
         challenge=call.challenges.get(slug="ilots-de-chaleur"),
         comment="Premier jet",
     )
-    edit_resource(
+    watering = edit_resource(
         resource=guide.resource,
         author=users["sam"],
         content=SCHOOLYARD_GUIDE.replace(
@@ -282,6 +282,15 @@ def _load_demo_resources(call, users):
         base_version=guide.number,
         comment="Ajout de l'arrosage",
     )
+    # Romain validates the guide with Sam's addition: its stable text, which the
+    # retribution counts. The method below stays unreviewed, so it earns nothing yet.
+    reviewing.record_review(
+        version=watering.version,
+        reviewer=users["romain"],
+        verdict="approve",
+        comment="Clair et directement utilisable. L'arrosage des premiers étés est bienvenu.",
+    )
+    retribution.set_reviewers_share(call=call, actor=users["claire"], percent="10")
     create_resource(
         call=call,
         author=users["sam"],
