@@ -586,6 +586,10 @@ class AuditEntry(models.Model):
         FUNDER_GRANTED = "funder_granted", _("Funder role granted")
         FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
+        COFUNDER_SAVED = "cofunder_saved", _("Co-funder saved")
+        MILESTONE_ADDED = "milestone_added", _("Milestone added")
+        MILESTONE_MET = "milestone_met", _("Milestone met")
+        LEDGER_ENTRY = "ledger_entry", _("Ledger entry written")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

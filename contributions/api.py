@@ -27,7 +27,7 @@ from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import Resource, ResourceVersion
 
-from . import attribution, dashboard, deciding, discussing, exports, notifying, reviewing
+from . import attribution, dashboard, deciding, discussing, exports, ledger, notifying, reviewing
 from .models import Decision, Post, Review, Thread
 
 # Reviews
@@ -369,7 +369,7 @@ class CutoffPublish(CutoffMixin, generics.GenericAPIView):
         cutoff = self.get_cutoff()
         try:
             deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
-        except (deciding.CutoffPublished, CallArchived) as error:
+        except (deciding.CutoffPublished, CallArchived, ledger.LedgerRefused) as error:
             raise Conflict(str(error)) from None
         decisions = self.get_serializer(deciding.decisions_of(cutoff, request.user), many=True)
         return Response(
@@ -400,6 +400,16 @@ class CallDashboard(CallMixin, generics.GenericAPIView):
         data["funding"] = {
             **funding,
             **{key: f"{funding[key]:.2f}" for key in ("budget", "granted", "decided", "paid")},
+            "funders": [
+                {
+                    **funder,
+                    **{
+                        key: None if funder[key] is None else f"{funder[key]:.2f}"
+                        for key in ("budget", "granted", "paid")
+                    },
+                }
+                for funder in funding["funders"]
+            ],
         }
         return Response(data)
 
