@@ -335,6 +335,60 @@ def _account_deleted(entry, d):
     return _("%(actor)s deleted their account"), {}
 
 
+@_says(Action.COFUNDER_SAVED)
+def _cofunder_saved(entry, d):
+    if d.get("created"):
+        template = _("%(actor)s added the co-funder %(funder)s with a budget of %(budget)s")
+    else:
+        template = _("%(actor)s set the co-funder %(funder)s's budget to %(budget)s")
+    return template, {
+        "funder": entry.target,
+        "budget": money(d.get("budget"), entry.call.budget_currency),
+    }
+
+
+@_says(Action.MILESTONE_ADDED)
+def _milestone_added(entry, d):
+    return _("%(actor)s set the milestone “%(title)s” (%(amount)s) for %(resource)s"), {
+        "title": d.get("title"),
+        "amount": money(d.get("amount"), entry.call.budget_currency),
+        "resource": _resource(entry),
+    }
+
+
+@_says(Action.MILESTONE_MET)
+def _milestone_met(entry, d):
+    return _(
+        "%(actor)s marked the milestone “%(title)s” of %(resource)s met by version %(version)s"
+    ), {
+        "title": d.get("title"),
+        "version": d.get("version"),
+        "resource": _resource(entry),
+    }
+
+
+# The codes are contributions' LedgerEntry.Kind (appel may not import it).
+LEDGER_SENTENCES = {
+    "grant": lambda: _("%(actor)s wrote in the ledger: %(resource)s granted %(amount)s"),
+    "milestone": lambda: _("%(actor)s wrote in the ledger: %(amount)s due to %(resource)s"),
+    "split": lambda: _("%(actor)s wrote in the ledger: %(amount)s of %(resource)s shared"),
+    "amendment": lambda: _(
+        "%(actor)s wrote in the ledger: entry %(supersedes)s of %(resource)s "
+        "corrected to %(amount)s"
+    ),
+}
+
+
+@_says(Action.LEDGER_ENTRY)
+def _ledger_entry(entry, d):
+    template = LEDGER_SENTENCES.get(d.get("kind"), LEDGER_SENTENCES["grant"])()
+    return template, {
+        "resource": _resource(entry),
+        "amount": money(d.get("amount"), d.get("currency") or entry.call.budget_currency),
+        "supersedes": d.get("supersedes"),
+    }
+
+
 def describe(entry):
     """The entry as a sentence in the active language, names linked (safe HTML)."""
     sentence = SENTENCES.get(entry.action)

@@ -34,6 +34,7 @@ from . import (
     deciding,
     discussing,
     exports,
+    ledger,
     notifying,
     retribution,
     reviewing,
@@ -393,7 +394,7 @@ class CutoffPublish(CutoffMixin, generics.GenericAPIView):
         cutoff = self.get_cutoff()
         try:
             deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
-        except (deciding.CutoffPublished, CallArchived) as error:
+        except (deciding.CutoffPublished, CallArchived, ledger.LedgerRefused) as error:
             raise Conflict(str(error)) from None
         decisions = self.get_serializer(deciding.decisions_of(cutoff, request.user), many=True)
         return Response(
@@ -424,6 +425,16 @@ class CallDashboard(CallMixin, generics.GenericAPIView):
         data["funding"] = {
             **funding,
             **{key: f"{funding[key]:.2f}" for key in ("budget", "granted", "decided", "paid")},
+            "funders": [
+                {
+                    **funder,
+                    **{
+                        key: None if funder[key] is None else f"{funder[key]:.2f}"
+                        for key in ("budget", "granted", "paid")
+                    },
+                }
+                for funder in funding["funders"]
+            ],
         }
         return Response(data)
 

@@ -27,6 +27,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from appel import audit
 from appel.models import Call
 from appel.templatetags.money import money
 from resources.models import Resource
@@ -279,6 +280,18 @@ def record_entry(
     LedgerShare.objects.bulk_create(
         LedgerShare(entry=entry, user=user, amount=share) for user, share in shares
     )
+    audit.record(
+        call=call,
+        actor=actor,
+        action=audit.Action.LEDGER_ENTRY,
+        target=resource.slug,
+        title=resource.title,
+        entry=entry.pk,
+        kind=kind,
+        amount=amount,
+        currency=entry.currency,
+        supersedes=supersedes.pk if supersedes else None,
+    )
     return entry
 
 
@@ -318,7 +331,7 @@ def entries(call, *, resource=None, funder=None, person=None, kind=None):
     )
 
 
-def totals(call):
+def totals(call, *, with_people=True):
     """What the entries that count add up to: per kind, per commun, per funder and per person.
 
     {"granted", "paid", "split", "by_resource": {pk: {kind: Decimal}},
@@ -338,6 +351,8 @@ def totals(call):
         for table, pk in (("by_resource", resource_id), ("by_funder", funder_id)):
             per = found[table].setdefault(pk, {})
             per[counts_as] = per.get(counts_as, zero) + total
+    if not with_people:
+        return found
     found["by_person"] = dict(
         LedgerShare.objects.filter(entry__call=call, entry__superseded_by__isnull=True)
         .values_list("user_id")
@@ -372,3 +387,45 @@ def received_by(user, viewer):
         for pk, currency, total in rows
         if pk in resources
     ]
+
+
+CSV_COLUMNS = [
+    "id",
+    "created_at",
+    "kind",
+    "resource",
+    "funder",
+    "amount",
+    "currency",
+    "recipients",
+    "reason",
+    "created_by",
+    "supersedes",
+]
+
+
+def as_json(entry):
+    """One entry as the API serves it (amounts as decimal strings)."""
+    return {
+        "id": entry.pk,
+        "kind": entry.kind,
+        "resource": entry.resource.slug if entry.resource_id else None,
+        "funder": entry.funder.name if entry.funder_id else None,
+        "amount": f"{entry.amount:.2f}",
+        "currency": entry.currency,
+        "recipients": [
+            {"username": share.user.username, "amount": f"{share.amount:.2f}"}
+            for share in entry.shares.all()
+        ],
+        "reason": entry.reason,
+        "created_by": entry.created_by.username,
+        "created_at": entry.created_at.isoformat(),
+        "supersedes": entry.supersedes_id,
+    }
+
+
+def as_csv_row(entry):
+    """The same entry as a CSV row (CSV_COLUMNS); recipients read `alice=600.00;bob=400.00`."""
+    data = as_json(entry)
+    data["recipients"] = ";".join(f"{r['username']}={r['amount']}" for r in data["recipients"])
+    return ["" if data[column] is None else data[column] for column in CSV_COLUMNS]
