@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from appel import audit
 from appel.models import Call
 from appel.templatetags.money import money
+from resources import pagecache
 from resources.models import Resource
 
 from .models import Funder, LedgerEntry, LedgerShare
@@ -280,6 +281,9 @@ def record_entry(
     LedgerShare.objects.bulk_create(
         LedgerShare(entry=entry, user=user, amount=share) for user, share in shares
     )
+    # The commun's page shows its grant, payments due and split (cached parts).
+    resource_id = resource.pk
+    transaction.on_commit(lambda: pagecache.renew_resource(resource_id))
     audit.record(
         call=call,
         actor=actor,
