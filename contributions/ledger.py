@@ -65,7 +65,7 @@ def effective_entries(call):
 
 
 def _sum(entries):
-    return entries.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return (entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")).quantize(CENT)
 
 
 def _counted(call, counts_as, *, excluding=None, **filters):
@@ -351,18 +351,22 @@ def totals(call, *, with_people=True):
         .order_by()
     )
     for counts_as, resource_id, funder_id, total in rows:
+        total = total.quantize(CENT)  # SQLite sums decimals with more digits
         found[key[counts_as]] += total
         for table, pk in (("by_resource", resource_id), ("by_funder", funder_id)):
             per = found[table].setdefault(pk, {})
             per[counts_as] = per.get(counts_as, zero) + total
     if not with_people:
         return found
-    found["by_person"] = dict(
-        LedgerShare.objects.filter(entry__call=call, entry__superseded_by__isnull=True)
+    found["by_person"] = {
+        user_id: total.quantize(CENT)
+        for user_id, total in LedgerShare.objects.filter(
+            entry__call=call, entry__superseded_by__isnull=True
+        )
         .values_list("user_id")
         .annotate(total=Sum("amount"))
         .order_by()
-    )
+    }
     return found
 
 
@@ -385,7 +389,7 @@ def received_by(user, viewer):
         {
             "call": resources[pk].call,
             "resource": resources[pk],
-            "amount": total,
+            "amount": total.quantize(CENT),
             "currency": currency,
         }
         for pk, currency, total in rows

@@ -173,3 +173,12 @@ def test_a_profile_shows_what_the_person_received(granted, alice, bob):
     )
     page = Client().get("/users/bob/", headers={"accept-language": "en"}).content.decode()
     assert "Received" in page and "€1,234.56" in page and granted.title in page
+
+
+def test_the_dashboard_page_says_who_funds_what(granted, alice):
+    page = web_client(alice).get("/calls/eau/dashboard/", headers={"accept-language": "en"})
+    text = page.content.decode()
+    assert "Who funds what" in text and "ADEME" in text and "All challenges" in text
+    csv_file = web_client(alice).get("/calls/eau/dashboard/funders.csv").content.decode()
+    assert csv_file.splitlines()[1].startswith("Région,All challenges,")
+    assert "ADEME,All challenges,40000.00,1234.56,0.00" in csv_file
