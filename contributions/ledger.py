@@ -317,13 +317,16 @@ def can_read(call, user):
 def entries(call, *, resource=None, funder=None, person=None, kind=None):
     """The call's entries, oldest first, with what the pages show (a constant number of queries).
 
-    Filters take slugs, funder ids, usernames and kind codes; unknown ones find nothing.
+    Filters take slugs, funder ids (`lead`: the lead funder's), usernames and kind codes;
+    unknown ones find nothing.
     """
     found = LedgerEntry.objects.filter(call=call)
     if resource:
         found = found.filter(resource__slug=resource)
-    if funder:
-        found = found.filter(funder_id=funder if str(funder).isdigit() else None)
+    if funder == "lead":
+        found = found.filter(funder__isnull=True)
+    elif funder:
+        found = found.filter(funder_id=funder) if str(funder).isdigit() else found.none()
     if person:
         found = found.filter(shares__user__username=person)
     if kind:
