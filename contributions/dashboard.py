@@ -426,10 +426,34 @@ def tables(call: Call, data: dict) -> list[Table]:
                 "selected": funding["selected"],
             },
         ),
+        Table(
+            "funders",
+            _("Who funds what"),
+            [
+                _("Funder"),
+                _("Challenges funded"),
+                _("Budget (%(currency)s)") % {"currency": funding["currency"]},
+                _("Granted (%(currency)s)") % {"currency": funding["currency"]},
+                _("Paid (%(currency)s)") % {"currency": funding["currency"]},
+            ],
+            [
+                [
+                    f["name"] or _("The lead funder"),
+                    ", ".join(f["challenges"]) or _("All challenges"),
+                    f["budget"],
+                    f["granted"],
+                    f["paid"],
+                ]
+                for f in funding["funders"]
+            ],
+            _("Funders: %(count)s, the lead funder first.") % {"count": len(funding["funders"])},
+        ),
     ]
     for table in result:
-        # One figure alone (the delay) reads better as a sentence than as a bar.
-        table.chart = _chart(table) if len(table.rows) > 1 or table.key == "weekly" else None
+        # One figure alone (the delay) reads better as a sentence than as a bar; names
+        # and défis (the funders) read better as a table.
+        charted = (len(table.rows) > 1 or table.key == "weekly") and table.key != "funders"
+        table.chart = _chart(table) if charted else None
     return result
 
 

@@ -187,9 +187,6 @@ def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
     cutoff.published, cutoff.published_at, cutoff.published_by = True, timezone.now(), actor
     cutoff.save(update_fields=["published", "published_at", "published_by"])
     count = cutoff.decisions.count()
-    # Each selection becomes a grant in the ledger; a cap or a budget exceeded
-    # refuses the whole publication (ledger.LedgerRefused, 409).
-    funding.grant_published_decisions(cutoff, actor)
     audit.record(
         call=cutoff.call,
         actor=actor,
@@ -197,6 +194,9 @@ def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
         target=cutoff.title,
         decisions=count,
     )
+    # Each selection becomes a grant in the ledger; a cap or a budget exceeded
+    # refuses the whole publication (ledger.LedgerRefused, 409).
+    funding.grant_published_decisions(cutoff, actor)
     # Resource pages show published decisions: saving the cut-off renews their
     # cached parts (resources.pagecache listens to Cutoff).
     notifying.decisions_published(cutoff, actor)

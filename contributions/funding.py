@@ -29,6 +29,7 @@ from appel import audit
 from appel.models import Challenge
 from appel.stewarding import refuse_if_archived
 from appel.templatetags.money import money
+from resources import pagecache
 from resources.models import ResourceVersion
 
 from . import ledger
@@ -227,6 +228,8 @@ def add_milestone(*, resource, actor, title, due_date, amount, funder=None) -> M
         funder=funder,
         created_by=actor,
     )
+    resource_id = resource.pk
+    transaction.on_commit(lambda: pagecache.renew_resource(resource_id))
     audit.record(
         call=call,
         actor=actor,

@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from appel import audit
 from appel.models import Call
 from appel.templatetags.money import money
+from resources import pagecache
 from resources.models import Resource
 
 from .models import Funder, LedgerEntry, LedgerShare
@@ -64,7 +65,7 @@ def effective_entries(call):
 
 
 def _sum(entries):
-    return entries.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    return (entries.aggregate(total=Sum("amount"))["total"] or Decimal("0")).quantize(CENT)
 
 
 def _counted(call, counts_as, *, excluding=None, **filters):
@@ -280,6 +281,9 @@ def record_entry(
     LedgerShare.objects.bulk_create(
         LedgerShare(entry=entry, user=user, amount=share) for user, share in shares
     )
+    # The commun's page shows its grant, payments due and split (cached parts).
+    resource_id = resource.pk
+    transaction.on_commit(lambda: pagecache.renew_resource(resource_id))
     audit.record(
         call=call,
         actor=actor,
@@ -313,13 +317,16 @@ def can_read(call, user):
 def entries(call, *, resource=None, funder=None, person=None, kind=None):
     """The call's entries, oldest first, with what the pages show (a constant number of queries).
 
-    Filters take slugs, funder ids, usernames and kind codes; unknown ones find nothing.
+    Filters take slugs, funder ids (`lead`: the lead funder's), usernames and kind codes;
+    unknown ones find nothing.
     """
     found = LedgerEntry.objects.filter(call=call)
     if resource:
         found = found.filter(resource__slug=resource)
-    if funder:
-        found = found.filter(funder_id=funder if str(funder).isdigit() else None)
+    if funder == "lead":
+        found = found.filter(funder__isnull=True)
+    elif funder:
+        found = found.filter(funder_id=funder) if str(funder).isdigit() else found.none()
     if person:
         found = found.filter(shares__user__username=person)
     if kind:
@@ -347,18 +354,22 @@ def totals(call, *, with_people=True):
         .order_by()
     )
     for counts_as, resource_id, funder_id, total in rows:
+        total = total.quantize(CENT)  # SQLite sums decimals with more digits
         found[key[counts_as]] += total
         for table, pk in (("by_resource", resource_id), ("by_funder", funder_id)):
             per = found[table].setdefault(pk, {})
             per[counts_as] = per.get(counts_as, zero) + total
     if not with_people:
         return found
-    found["by_person"] = dict(
-        LedgerShare.objects.filter(entry__call=call, entry__superseded_by__isnull=True)
+    found["by_person"] = {
+        user_id: total.quantize(CENT)
+        for user_id, total in LedgerShare.objects.filter(
+            entry__call=call, entry__superseded_by__isnull=True
+        )
         .values_list("user_id")
         .annotate(total=Sum("amount"))
         .order_by()
-    )
+    }
     return found
 
 
@@ -381,7 +392,7 @@ def received_by(user, viewer):
         {
             "call": resources[pk].call,
             "resource": resources[pk],
-            "amount": total,
+            "amount": total.quantize(CENT),
             "currency": currency,
         }
         for pk, currency, total in rows

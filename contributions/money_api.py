@@ -285,7 +285,7 @@ class LedgerMixin(CallMixin):
 class LedgerList(LedgerMixin, generics.GenericAPIView):
     """The call's ledger, oldest entry first; `?format=csv` for the whole of it as CSV.
 
-    Filters: `?resource=` (slug), `?funder=` (id), `?person=` (username), `?kind=`.
+    Filters: `?resource=` (slug), `?funder=` (id, or `lead`), `?person=` (username), `?kind=`.
     """
 
     serializer_class = LedgerInput

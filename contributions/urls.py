@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import account, credits, dashboard, deciding, people, retribution, review
+from .views import account, credits, dashboard, deciding, money, people, retribution, review
 
 app_name = "contributions"
 
@@ -49,6 +49,21 @@ urlpatterns = [
         dashboard.dashboard_csv,
         name="dashboard-csv",
     ),
+    # Money: who funds what, milestones, the ledger
+    path("calls/<slug:call_slug>/funders/", money.call_funders, name="call-funders"),
+    path(
+        "calls/<slug:call_slug>/funders/<int:funder>/edit/",
+        money.funder_edit,
+        name="funder-edit",
+    ),
+    path(f"{_resource}milestones/", money.resource_milestones, name="resource-milestones"),
+    path(
+        f"{_resource}milestones/<int:milestone>/meet/",
+        money.milestone_meet,
+        name="milestone-meet",
+    ),
+    path("calls/<slug:call_slug>/ledger/", money.call_ledger, name="call-ledger"),
+    path("calls/<slug:call_slug>/ledger.csv", money.call_ledger_csv, name="call-ledger-csv"),
     # A person's own data
     path("accounts/profile/data.json", account.account_data, name="account-data"),
     path("accounts/delete/", account.account_delete, name="account-delete"),

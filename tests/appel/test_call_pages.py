@@ -242,9 +242,10 @@ def crowded(alice, call):
 
 
 @pytest.mark.parametrize("n", [1, 5])
-# The call page asks once whether its retribution is published (its link shows only then);
-# signed in, whether the reader watches the call.
-@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 4), ("alice", 5, 6)])
+# The call page asks once whether its retribution is published (its link shows only then),
+# whether its ledger holds an entry (likewise; its stewards always see it) and who
+# co-funds it; signed in, whether the reader watches the call.
+@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 6), ("alice", 5, 7)])
 def test_it_pins_query_counts(alice, crowded, django_assert_num_queries, n, who, home, page):
     crowded(n)
     client = web_client(alice if who else None)

@@ -346,3 +346,20 @@ def test_funders_are_shown_on_the_dashboard_lead_first(granted, capped, alice):
     funders = client_for(alice).get("/api/v1/calls/eau/dashboard").json()["funding"]["funders"]
     assert [(f["name"], f["lead"]) for f in funders] == [("Région", True), ("ADEME", False)]
     assert funders[0]["granted"] == "30000.00" and funders[1]["budget"] == "5000.00"
+
+
+def test_the_ledger_filters_by_funder(granted, capped, alice, api, charlie, rita):
+    ademe = funding.save_funder(call=capped, actor=alice, name="ADEME", budget_amount="40000")
+    other = make_resource(capped, charlie, title="Puits partagés", content="Puits.\n")
+    ledger.record_entry(
+        call=capped, actor=alice, kind="grant", resource=other, funder=ademe, amount="2000"
+    )
+
+    def kinds(query):
+        answer = api.get(f"/api/v1/calls/eau/ledger?{query}").json()["results"]
+        return [(e["resource"], e["funder"]) for e in answer]
+
+    assert kinds(f"funder={ademe.pk}") == [(other.slug, "ADEME")]
+    assert kinds("funder=lead") == [(granted.slug, None)]
+    assert kinds("funder=nobody") == []
+    assert kinds("kind=milestone") == []

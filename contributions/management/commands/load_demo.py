@@ -13,7 +13,7 @@ from appel.stewarding import add_cutoff, launch_call, move_status, set_member
 from resources import teams
 from resources.editing import create_resource, edit_resource
 
-from ... import discussing, retribution, reviewing
+from ... import discussing, funding, retribution, reviewing
 
 CALL_DESCRIPTION = """\
 ## Pourquoi cet appel
@@ -249,6 +249,14 @@ class Command(BaseCommand):
                 set_member(call=call, user=users[username], role=role)
         for slug, title, description in CHALLENGES:
             Challenge.objects.create(call=call, slug=slug, title=title, description=description)
+        # A co-funder beside ADEME (the lead funder), on one défi only.
+        funding.save_funder(
+            call=call,
+            actor=users["claire"],
+            name="Fondation Macif",
+            budget_amount="200000.00",
+            challenges=["ilots-de-chaleur"],
+        )
         for title, days in CUTOFFS:
             add_cutoff(
                 call=call,
