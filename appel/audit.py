@@ -18,10 +18,11 @@ for every action. Nothing stored is in a language but what people typed
 
 import datetime
 import json
+from decimal import Decimal, InvalidOperation
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import reverse
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -214,6 +215,37 @@ def _retribution_withdrawn(entry, d):
     return _("%(actor)s withdrew the retribution"), {}
 
 
+def _figure(value):
+    """A weight or a percentage recorded as a string ("1.50"), in the reader's language."""
+    try:
+        return number_format(Decimal(str(value)), decimal_pos=2)
+    except (InvalidOperation, ValueError):
+        return value
+
+
+@_says(Action.RETRIBUTION_WEIGHT_SET)
+def _retribution_weight_set(entry, d):
+    template = _(
+        "%(actor)s gave %(member)s a weight of %(weight)s (was %(previous)s) in the split of "
+        "%(resource)s: %(reason)s"
+    )
+    return template, {
+        "member": _member(entry, d.get("username")),
+        "weight": _figure(d.get("weight")),
+        "previous": _figure(d.get("previous")),
+        "resource": _resource(entry),
+        "reason": d.get("reason", ""),
+    }
+
+
+@_says(Action.REVIEWERS_SHARE_SET)
+def _reviewers_share_set(entry, d):
+    return _("%(actor)s set the reviewers' share to %(percent)s %% (was %(previous)s %%)"), {
+        "percent": _figure(d.get("percent")),
+        "previous": _figure(d.get("previous")),
+    }
+
+
 @_says(Action.POST_HIDDEN)
 def _post_hidden(entry, d):
     return _("%(actor)s hid a post by %(member)s in “%(thread)s”: %(reason)s"), {
@@ -307,6 +339,60 @@ def _funder_withdrawn(entry, d):
 @_says(Action.ACCOUNT_DELETED)
 def _account_deleted(entry, d):
     return _("%(actor)s deleted their account"), {}
+
+
+@_says(Action.COFUNDER_SAVED)
+def _cofunder_saved(entry, d):
+    if d.get("created"):
+        template = _("%(actor)s added the co-funder %(funder)s with a budget of %(budget)s")
+    else:
+        template = _("%(actor)s set the co-funder %(funder)s's budget to %(budget)s")
+    return template, {
+        "funder": entry.target,
+        "budget": money(d.get("budget"), entry.call.budget_currency),
+    }
+
+
+@_says(Action.MILESTONE_ADDED)
+def _milestone_added(entry, d):
+    return _("%(actor)s set the milestone “%(title)s” (%(amount)s) for %(resource)s"), {
+        "title": d.get("title"),
+        "amount": money(d.get("amount"), entry.call.budget_currency),
+        "resource": _resource(entry),
+    }
+
+
+@_says(Action.MILESTONE_MET)
+def _milestone_met(entry, d):
+    return _(
+        "%(actor)s marked the milestone “%(title)s” of %(resource)s met by version %(version)s"
+    ), {
+        "title": d.get("title"),
+        "version": d.get("version"),
+        "resource": _resource(entry),
+    }
+
+
+# The codes are contributions' LedgerEntry.Kind (appel may not import it).
+LEDGER_SENTENCES = {
+    "grant": lambda: _("%(actor)s wrote in the ledger: %(resource)s granted %(amount)s"),
+    "milestone": lambda: _("%(actor)s wrote in the ledger: %(amount)s due to %(resource)s"),
+    "split": lambda: _("%(actor)s wrote in the ledger: %(amount)s of %(resource)s shared"),
+    "amendment": lambda: _(
+        "%(actor)s wrote in the ledger: entry %(supersedes)s of %(resource)s "
+        "corrected to %(amount)s"
+    ),
+}
+
+
+@_says(Action.LEDGER_ENTRY)
+def _ledger_entry(entry, d):
+    template = LEDGER_SENTENCES.get(d.get("kind"), LEDGER_SENTENCES["grant"])()
+    return template, {
+        "resource": _resource(entry),
+        "amount": money(d.get("amount"), d.get("currency") or entry.call.budget_currency),
+        "supersedes": d.get("supersedes"),
+    }
 
 
 def describe(entry):

@@ -590,6 +590,12 @@ class AuditEntry(models.Model):
         FUNDER_WITHDRAWN = "funder_withdrawn", _("Funder role withdrawn")
         ACCOUNT_DELETED = "account_deleted", _("Account deleted")
         RESOURCE_MERGED = "resource_merged", _("Commun merged into another")
+        COFUNDER_SAVED = "cofunder_saved", _("Co-funder saved")
+        MILESTONE_ADDED = "milestone_added", _("Milestone added")
+        MILESTONE_MET = "milestone_met", _("Milestone met")
+        LEDGER_ENTRY = "ledger_entry", _("Ledger entry written")
+        RETRIBUTION_WEIGHT_SET = "retribution_weight_set", _("Retribution weight set")
+        REVIEWERS_SHARE_SET = "reviewers_share_set", _("Reviewers' share set")
 
     call = models.ForeignKey(
         Call, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_entries"

@@ -11,6 +11,7 @@ from drf_spectacular.views import SpectacularAPIView
 from appel import api as appel_api
 from appel import views
 from contributions import api as contributions_api
+from contributions import money_api
 from resources import api as resources_api
 
 appel_patterns = [
@@ -52,6 +53,7 @@ api_patterns = [
     *appel_api.urlpatterns,
     *resources_api.urlpatterns,
     *contributions_api.urlpatterns,
+    *money_api.urlpatterns,
     path("schema", SpectacularAPIView.as_view(), name="schema"),
 ]
 

@@ -4,6 +4,7 @@ import dataclasses
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path
@@ -29,7 +30,18 @@ from resources import loaders
 from resources.api import VersionSummarySerializer
 from resources.models import Resource, ResourceVersion
 
-from . import activity, attribution, dashboard, deciding, discussing, exports, notifying, reviewing
+from . import (
+    activity,
+    attribution,
+    dashboard,
+    deciding,
+    discussing,
+    exports,
+    ledger,
+    notifying,
+    retribution,
+    reviewing,
+)
 from .models import Decision, Post, Review, Thread
 
 # Reviews
@@ -204,19 +216,20 @@ class CallExport(UrlObjectsView):
 
 
 class CallRetribution(UrlObjectsView):
-    """The budget shared by words written: anyone once published, the stewards always.
+    """The suggested retribution, from validated work only: anyone once published, stewards always.
 
-    PATCH `{"published": true|false}` (stewards) publishes the current
-    figures, frozen from then on, or withdraws them.
+    PATCH (stewards) takes `{"published": true|false}` to publish the current
+    figures, frozen from then on, or withdraw them, and/or
+    `{"reviewers_share": "10"}` (percent of each commun's envelope).
     """
 
     def get_report(self, call):
-        return Response(attribution.retribution_for(call).as_dict())
+        return Response(retribution.retribution_for(call).as_dict())
 
     @extend_schema(responses=OpenApiTypes.OBJECT)
     def get(self, request, **url):
         call = self.get_call()
-        if not attribution.may_see_retribution(call, request.user):
+        if not retribution.may_see_retribution(call, request.user):
             self.permission_denied(
                 request,
                 message=_("The stewards of this call have not published its retribution yet."),
@@ -226,15 +239,28 @@ class CallRetribution(UrlObjectsView):
     @extend_schema(request=OpenApiTypes.OBJECT, responses=OpenApiTypes.OBJECT)
     def patch(self, request, **url):
         call = self.get_call()
-        published = request.data.get("published") if isinstance(request.data, dict) else None
+        data = request.data if isinstance(request.data, dict) else {}
         try:
-            attribution.check_publisher(call=call, actor=request.user)
+            retribution.check_steward(call=call, actor=request.user)
         except PermissionDenied as refused:
             self.permission_denied(request, message=str(refused))
-        if not isinstance(published, bool):
+        published = data.get("published")
+        if "reviewers_share" not in data and not isinstance(published, bool):
+            raise serializers.ValidationError({"published": [_("Send true or false.")]})
+        if "published" in data and not isinstance(published, bool):
             raise serializers.ValidationError({"published": [_("Send true or false.")]})
         try:
-            attribution.publish_retribution(call=call, actor=request.user, published=published)
+            with transaction.atomic():
+                if "reviewers_share" in data:
+                    retribution.set_reviewers_share(
+                        call=call, actor=request.user, percent=data["reviewers_share"]
+                    )
+                if isinstance(published, bool):
+                    retribution.publish_retribution(
+                        call=call, actor=request.user, published=published
+                    )
+        except DjangoValidationError as error:
+            raise serializers.ValidationError(error.message_dict) from None
         except CallArchived as error:
             raise Conflict(str(error)) from None
         return self.get_report(call)
@@ -371,7 +397,7 @@ class CutoffPublish(CutoffMixin, generics.GenericAPIView):
         cutoff = self.get_cutoff()
         try:
             deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
-        except (deciding.CutoffPublished, CallArchived) as error:
+        except (deciding.CutoffPublished, CallArchived, ledger.LedgerRefused) as error:
             raise Conflict(str(error)) from None
         decisions = self.get_serializer(deciding.decisions_of(cutoff, request.user), many=True)
         return Response(
@@ -402,6 +428,16 @@ class CallDashboard(CallMixin, generics.GenericAPIView):
         data["funding"] = {
             **funding,
             **{key: f"{funding[key]:.2f}" for key in ("budget", "granted", "decided", "paid")},
+            "funders": [
+                {
+                    **funder,
+                    **{
+                        key: None if funder[key] is None else f"{funder[key]:.2f}"
+                        for key in ("budget", "granted", "paid")
+                    },
+                }
+                for funder in funding["funders"]
+            ],
         }
         return Response(data)
 

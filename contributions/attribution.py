@@ -5,8 +5,8 @@ computes it at save, carrying words over through edits, merges, restores
 and derivations). This module turns that record into the attribution of a
 resource (its contributors with their edits and share of the text, the
 reviewers who approved it, a ready-to-paste credit line) and into the
-retribution of a call (the budget shared in proportion to the words of
-the call's stable texts). The resource page, the attribution page, the
+shares that the retribution of a call (contributions/retribution.py)
+builds on. The resource page, the attribution page, the
 exports and the API all read these functions, so a credit is computed one
 way only.
 
@@ -15,25 +15,21 @@ one version it describes, and counts edits and approvals with one grouped
 query each.
 """
 
-import datetime
 from dataclasses import dataclass, field
-from decimal import ROUND_DOWN, Decimal
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from appel import audit, licenses
-from appel.models import Call, User
-from appel.stewarding import refuse_if_archived
+from appel import licenses
+from appel.models import User
 from resources import authorship, files, loaders
 from resources.models import Resource, ResourceVersion
 
-from .models import Retribution, Review
+from .models import Review
 
 # Shares are given with this many decimals; the rounded shares still sum to 1.
 SHARE_PLACES = 4
@@ -342,186 +338,3 @@ def word_shares(version):
         dict(sorted(words.items(), key=lambda item: (-item[1], users[item[0]].username)))
     )
     return [(users[uid], share) for uid, share in shares.items()]
-
-
-# Retribution of a call
-
-
-@dataclass(frozen=True)
-class Payout:
-    user: User
-    words: int
-    share: float
-    amount: Decimal
-
-    def as_dict(self):
-        return {
-            "username": self.user.username,
-            "display_name": self.user.name,
-            "words": self.words,
-            "share": self.share,
-            "amount": str(self.amount),
-        }
-
-
-@dataclass(frozen=True)
-class RetributionReport:
-    call: Call
-    budget: Decimal
-    currency: str
-    published: bool
-    published_at: datetime.datetime | None
-    published_by: User | None
-    payouts: list[Payout]
-
-    def as_dict(self):
-        return {
-            "budget_amount": str(Decimal(self.budget).quantize(Decimal("0.01"))),
-            "currency": self.currency,
-            "published": self.published,
-            "published_at": self.published_at.isoformat() if self.published_at else None,
-            "published_by": self.published_by.username if self.published_by else None,
-            "shares": [payout.as_dict() for payout in self.payouts],
-        }
-
-
-def _call_word_counts(call):
-    """{user_id: words} over the stable (else latest) text of every resource of the call.
-
-    One query reading only the two authorship columns, whatever the history.
-    """
-    counts = {}
-    rows = (
-        Resource.objects.filter(call=call)
-        .order_by("pk")
-        .values_list("stable_version__authorship", "latest_version__authorship")
-    )
-    for stable, latest in rows.iterator(chunk_size=500):
-        for user_id, words in authorship.word_counts(stable or latest or []).items():
-            counts[user_id] = counts.get(user_id, 0) + words
-    return counts
-
-
-def _payouts(budget, word_counts, users):
-    word_counts = {uid: n for uid, n in word_counts.items() if uid in users and n > 0}
-    ordered = dict(
-        sorted(word_counts.items(), key=lambda item: (-item[1], users[item[0]].username))
-    )
-    cents = int((Decimal(str(budget)) * 100).to_integral_value(rounding=ROUND_DOWN))
-    amounts = apportion(ordered, cents)
-    shares = rounded_shares(ordered)
-    return [
-        Payout(
-            user=users[uid],
-            words=words,
-            share=shares[uid],
-            amount=(Decimal(amounts[uid]) / 100).quantize(Decimal("0.01")),
-        )
-        for uid, words in ordered.items()
-    ]
-
-
-def current_payouts(call):
-    """The budget shared now, in proportion to the words of the call's validated texts.
-
-    Each resource counts with its stable version, or its latest one when
-    nothing was validated yet. Amounts are rounded to the cent and the
-    remainder handed out so that they sum to the budget exactly.
-    """
-    counts = _call_word_counts(call)
-    return _payouts(call.budget_amount, counts, User.objects.in_bulk(list(counts)))
-
-
-def retribution_for(call) -> RetributionReport:
-    """What the retribution page and API show: the published figures, else the current ones.
-
-    Published figures are frozen when a steward publishes them, so that what
-    a funder announced does not change under the contributors' feet as the
-    texts keep moving; publishing again updates them.
-    """
-    record = Retribution.objects.select_related("published_by").filter(call=call).first()
-    if record is None or not record.published:
-        return RetributionReport(
-            call=call,
-            budget=Decimal(str(call.budget_amount)),
-            currency=call.budget_currency,
-            published=False,
-            published_at=None,
-            published_by=None,
-            payouts=current_payouts(call),
-        )
-    users = User.objects.in_bulk([row["user"] for row in record.shares])
-    payouts = [
-        Payout(
-            user=users[row["user"]],
-            words=row["words"],
-            share=row["share"],
-            amount=Decimal(row["amount"]),
-        )
-        for row in record.shares
-        if row["user"] in users
-    ]
-    return RetributionReport(
-        call=call,
-        budget=record.budget_amount,
-        currency=record.currency,
-        published=True,
-        published_at=record.published_at,
-        published_by=record.published_by,
-        payouts=payouts,
-    )
-
-
-def may_see_retribution(call, user):
-    """Anyone once published, the call's stewards always (API.md)."""
-    if call.is_steward(user):
-        return True
-    return Retribution.objects.filter(call=call, published=True).exists()
-
-
-def check_publisher(*, call: Call, actor) -> None:
-    """PermissionDenied unless `actor` may publish or withdraw the call's retribution."""
-    if not call.is_steward(actor):
-        raise PermissionDenied(_("Only the stewards of the call publish its retribution."))
-
-
-@transaction.atomic
-def publish_retribution(*, call: Call, actor, published: bool = True) -> Retribution:
-    """Publish (or withdraw) the call's retribution; stewards only.
-
-    Publishing freezes the current figures and the budget; publishing again
-    refreshes them. Withdrawing hides them from everyone but the stewards.
-    Raises CallArchived once the call is archived.
-    """
-    check_publisher(call=call, actor=actor)
-    # The call's row is the lock: two stewards publishing at once write one after the other.
-    # An archived call's retribution stays as it was (CallArchived).
-    refuse_if_archived(call)
-    record, _created = Retribution.objects.get_or_create(call=call)
-    record.published = published
-    if published:
-        record.budget_amount = call.budget_amount
-        record.currency = call.budget_currency
-        record.shares = [
-            {
-                "user": payout.user.pk,
-                "words": payout.words,
-                "share": payout.share,
-                "amount": str(payout.amount),
-            }
-            for payout in current_payouts(call)
-        ]
-        record.published_at = timezone.now()
-        record.published_by = actor
-    record.save()
-    audit.record(
-        call=call,
-        actor=actor,
-        action=(
-            audit.Action.RETRIBUTION_PUBLISHED if published else audit.Action.RETRIBUTION_WITHDRAWN
-        ),
-        target=call.slug,
-        budget_amount=record.budget_amount,
-        currency=record.currency,
-    )
-    return record

@@ -41,6 +41,7 @@ from appel.templatetags.money import money
 from resources.completeness import completeness
 from resources.models import Resource, ResourceVersion
 
+from . import funding, ledger
 from .models import Decision, Review
 
 # The activity chart shows this many weeks at most, the latest ones.
@@ -224,24 +225,56 @@ def _completeness(call):
 
 
 def _funding(call):
-    """Budget, amounts granted by published selections (and decided, published or not), paid.
+    """Budget; granted and paid as the ledger counts them; decided (published or not).
 
-    Nothing records a payment yet (milestones and the ledger come with the
-    money work), so `paid` is zero until they do; the contract names it now
-    so that clients need not change then.
+    `granted`: the grants that count (an amendment in place of what it
+    corrects); `paid`: the payments due of the milestones met, likewise
+    (contributions/ledger.py, docs/money.md). `funders`: the lead funder
+    (the call's `funder_name`) first, then each co-funder with its budget,
+    its défis (none: all) and what it granted and owes.
     """
     figures = Decision.objects.filter(cutoff__call=call).aggregate(
-        granted=Sum("amount", filter=Q(decision="selected", cutoff__published=True)),
         decided=Sum("amount", filter=Q(decision="selected")),
         selected=Count("pk", filter=Q(decision="selected", cutoff__published=True)),
     )
+    totals = ledger.totals(call, with_people=False)
+    zero = Decimal("0.00")
+
+    def counted(pk):
+        found = totals["by_funder"].get(pk, {})
+        return found.get("grant", zero), found.get("milestone", zero)
+
+    granted, paid = counted(None)
+    funders = [
+        {
+            "name": call.funder_name,
+            "lead": True,
+            "budget": None,
+            "challenges": [],
+            "granted": granted,
+            "paid": paid,
+        }
+    ]
+    for funder in funding.funders_of(call):
+        granted, paid = counted(funder.pk)
+        funders.append(
+            {
+                "name": funder.name,
+                "lead": False,
+                "budget": funder.budget_amount,
+                "challenges": [c.title for c in funder.challenges.all()],
+                "granted": granted,
+                "paid": paid,
+            }
+        )
     return {
         "budget": Decimal(call.budget_amount),
-        "granted": figures["granted"] or Decimal("0"),
+        "granted": totals["granted"],
         "decided": figures["decided"] or Decimal("0"),
-        "paid": Decimal("0"),
+        "paid": totals["paid"],
         "selected": figures["selected"],
         "currency": call.budget_currency,
+        "funders": funders,
     }
 
 
@@ -284,7 +317,8 @@ def figures(call: Call) -> dict:
     if found is None:
         found = _compute(call)
         cache.set(key, found, CACHE_SECONDS)
-    return found
+    # Money is read fresh: a ledger entry or a co-funder shows at once.
+    return {**found, "funding": _funding(call)}
 
 
 def _compute(call):
@@ -296,7 +330,6 @@ def _compute(call):
         "review_latency_median_hours": latency,
         "reviewed_versions": reviewed,
         "completeness": _completeness(call),
-        "funding": _funding(call),
     }
 
 
@@ -393,10 +426,34 @@ def tables(call: Call, data: dict) -> list[Table]:
                 "selected": funding["selected"],
             },
         ),
+        Table(
+            "funders",
+            _("Who funds what"),
+            [
+                _("Funder"),
+                _("Challenges funded"),
+                _("Budget (%(currency)s)") % {"currency": funding["currency"]},
+                _("Granted (%(currency)s)") % {"currency": funding["currency"]},
+                _("Paid (%(currency)s)") % {"currency": funding["currency"]},
+            ],
+            [
+                [
+                    f["name"] or _("The lead funder"),
+                    ", ".join(f["challenges"]) or _("All challenges"),
+                    f["budget"],
+                    f["granted"],
+                    f["paid"],
+                ]
+                for f in funding["funders"]
+            ],
+            _("Funders: %(count)s, the lead funder first.") % {"count": len(funding["funders"])},
+        ),
     ]
     for table in result:
-        # One figure alone (the delay) reads better as a sentence than as a bar.
-        table.chart = _chart(table) if len(table.rows) > 1 or table.key == "weekly" else None
+        # One figure alone (the delay) reads better as a sentence than as a bar; names
+        # and défis (the funders) read better as a table.
+        charted = (len(table.rows) > 1 or table.key == "weekly") and table.key != "funders"
+        table.chart = _chart(table) if charted else None
     return result
 
 

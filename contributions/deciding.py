@@ -9,7 +9,8 @@ and never change again: an announced decision is a promise.
 
 The HTML views and the API both call these functions; they only turn the
 refusals into messages or status codes (ValidationError -> 400,
-PermissionDenied -> 403, CutoffPublished and CallArchived -> 409).
+PermissionDenied -> 403, CutoffPublished, CallArchived and, at publication,
+ledger.LedgerRefused (a grant beyond a cap or a budget) -> 409).
 """
 
 from decimal import Decimal, InvalidOperation
@@ -24,7 +25,7 @@ from appel.models import Call, Cutoff
 from appel.stewarding import refuse_if_archived
 from resources.models import Resource, ResourceVersion
 
-from . import notifying
+from . import funding, notifying
 from .models import Decision
 
 MAX_ANSWER_CHARS = 20_000
@@ -193,6 +194,9 @@ def publish_cutoff(*, cutoff: Cutoff, actor) -> Cutoff:
         target=cutoff.title,
         decisions=count,
     )
+    # Each selection becomes a grant in the ledger; a cap or a budget exceeded
+    # refuses the whole publication (ledger.LedgerRefused, 409).
+    funding.grant_published_decisions(cutoff, actor)
     # Resource pages show published decisions: saving the cut-off renews their
     # cached parts (resources.pagecache listens to Cutoff).
     notifying.decisions_published(cutoff, actor)

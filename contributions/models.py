@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -64,9 +67,54 @@ class Retribution(models.Model):
     currency = models.CharField(max_length=3, blank=True)
     # [{"user": id, "words": n, "share": 0.25, "amount": "5000.00"}, ...] as published.
     shares = models.JSONField(default=list, blank=True)
+    # Each commun's suggested split as published (contributions/retribution.py, as_dict).
+    communs = models.JSONField(default=list, blank=True)
+    # Part of each commun's envelope kept for the people who reviewed it, in percent.
+    reviewers_share = models.DecimalField(
+        _("reviewers' share"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("0"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
 
     def __str__(self):
         return f"Retribution of {self.call}"
+
+
+class RetributionWeight(models.Model):
+    """A weight the stewards gave one person's part of one commun, and why.
+
+    Rows are only ever added (contributions/retribution.py, `set_weight`):
+    the newest row of a (resource, user) pair is the weight in force, the
+    older ones are its history, so no figure changes without a trace and a
+    reason. A person without a row weighs 1.
+    """
+
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.CASCADE, related_name="retribution_weights"
+    )
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    weight = models.DecimalField(
+        _("weight"),
+        max_digits=6,
+        decimal_places=2,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    reason = models.TextField(_("reason"))
+    set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    set_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["set_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gte=0) & Q(weight__lte=100), name="retribution_weight_range"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} × {self.weight} on {self.resource}"
 
 
 class Decision(models.Model):
@@ -304,3 +352,214 @@ class Notification(models.Model):
 
     def __str__(self):
         return f"{self.kind} for {self.recipient}"
+
+
+class Funder(models.Model):
+    """One of the funders sharing a call: its budget and the défis it funds.
+
+    The call's own `funder_name` stays the lead funder; these are the
+    co-funders, written through contributions/funding.py. No challenge named
+    means it funds every défi of the call. Its currency is the call's.
+    """
+
+    call = models.ForeignKey("appel.Call", on_delete=models.CASCADE, related_name="funders")
+    name = models.CharField(_("name"), max_length=200)
+    budget_amount = models.DecimalField(_("budget"), max_digits=14, decimal_places=2)
+    challenges = models.ManyToManyField(
+        "appel.Challenge", blank=True, related_name="+", verbose_name=_("challenges funded")
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["call", "name"], name="funder_name_unique_in_call"),
+            models.CheckConstraint(
+                condition=Q(budget_amount__gte=0), name="funder_budget_not_negative"
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Milestone(models.Model):
+    """A part of a selected commun's grant, due when a validated version delivers it.
+
+    Set by the stewards (contributions/funding.py); met once, when a steward
+    ties it to a validated version of its commun, which writes a `milestone`
+    ledger entry ("payment due").
+    """
+
+    resource = models.ForeignKey(
+        "resources.Resource", on_delete=models.PROTECT, related_name="milestones"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    due_date = models.DateField(_("due date"))
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    funder = models.ForeignKey(
+        Funder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="milestones",
+        verbose_name=_("funder"),
+    )
+    version = models.ForeignKey(
+        ResourceVersion, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["due_date", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def met(self):
+        return self.version_id is not None
+
+
+class LedgerIsAppendOnly(Exception):
+    """Refused: a ledger entry, once written, is never changed nor deleted."""
+
+    def __init__(self):
+        super().__init__(
+            _("Ledger entries are never changed or deleted: record an amendment instead.")
+        )
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk updates and deletes refused too: the ledger only grows."""
+
+    def update(self, **kwargs):
+        raise LedgerIsAppendOnly()
+
+    def delete(self):
+        raise LedgerIsAppendOnly()
+
+    _raw_delete = delete
+
+
+class AppendOnly(models.Model):
+    """A row written once: save() of a stored row and delete() raise LedgerIsAppendOnly.
+
+    PostgreSQL refuses UPDATE and DELETE of these tables as well (a trigger,
+    migration 0006), so raw SQL cannot rewrite the history either.
+    """
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise LedgerIsAppendOnly()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise LedgerIsAppendOnly()
+
+
+class LedgerEntry(AppendOnly):
+    """One line of a call's public ledger; written only through contributions/ledger.py.
+
+    `grant`: a commun selected at a published cut-off; `milestone`: a
+    milestone met, a payment due; `split`: how a commun's grant is shared
+    among its people (`shares`); `amendment`: corrects the entry it
+    `supersedes`, with a reason. `counts_as` is the kind whose totals an
+    entry counts in (an amendment counts as what it corrects); an entry
+    superseded by an amendment no longer counts (docs/money.md).
+    """
+
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Grant")
+        MILESTONE = "milestone", _("Milestone met")
+        SPLIT = "split", _("Split")
+        AMENDMENT = "amendment", _("Amendment")
+
+    call = models.ForeignKey("appel.Call", on_delete=models.PROTECT, related_name="ledger")
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind)
+    counts_as = models.CharField(max_length=10, choices=Kind, editable=False)
+    resource = models.ForeignKey(
+        "resources.Resource",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("commons"),
+    )
+    funder = models.ForeignKey(
+        Funder,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("funder"),
+    )
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+    currency = models.CharField(_("currency"), max_length=3)
+    reason = models.TextField(_("reason"), blank=True)
+    supersedes = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="superseded_by",
+        verbose_name=_("corrects"),
+    )
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    milestone = models.ForeignKey(
+        Milestone, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger")
+        indexes = [models.Index(fields=["call", "created_at"], name="ledger_call")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="amendment", supersedes__isnull=False)
+                | (~Q(kind="amendment") & Q(supersedes__isnull=True)),
+                name="ledger_amendment_supersedes",
+            ),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_amount_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"#{self.pk} {self.kind} {self.amount} {self.currency}"
+
+
+class LedgerShare(AppendOnly):
+    """One person's part of a `split` entry (or of an amendment to a split)."""
+
+    entry = models.ForeignKey(LedgerEntry, on_delete=models.PROTECT, related_name="shares")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    amount = models.DecimalField(_("amount"), max_digits=14, decimal_places=2)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["user"], name="ledger_share_user")]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "user"], name="ledger_share_once_per_entry"),
+            models.CheckConstraint(condition=Q(amount__gte=0), name="ledger_share_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} {self.amount}"

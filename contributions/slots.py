@@ -4,6 +4,8 @@ Connected by `contributions.apps`; the slots are defined and documented in
 appel/slots.py and resources/slots.py.
 """
 
+from decimal import Decimal
+
 from django.db.models import Exists, OuterRef, Subquery
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -11,7 +13,17 @@ from django.urls import reverse
 from appel.loaders import visible_calls
 from resources.models import Participation, Resource
 
-from . import activity, attribution, deciding, discussing, notifying, reviewing
+from . import (
+    activity,
+    attribution,
+    deciding,
+    discussing,
+    funding,
+    ledger,
+    notifying,
+    retribution,
+    reviewing,
+)
 from .api import VersionReviewSerializer
 from .models import Watch
 
@@ -119,7 +131,7 @@ def profile_to_review(*, request, profile_user):
 
 def call_retribution_link(*, request, call):
     """The Retribution link, only where it would not refuse: funders, everyone once published."""
-    if not attribution.may_see_retribution(call, request.user):
+    if not retribution.may_see_retribution(call, request.user):
         return ""
     return render_to_string("contributions/call_retribution_link.html", {"call": call})
 
@@ -216,6 +228,66 @@ def header_bell(*, request):
     return render_to_string("contributions/header_bell.html", request=request)
 
 
+def resource_money(*, resource):
+    """The commun's grant, milestones (met or not) and split, from the ledger (three queries)."""
+    call = resource.call
+    entries = list(
+        ledger.effective_entries(call)
+        .filter(resource=resource)
+        .prefetch_related("shares__user")
+        .only("pk", "counts_as", "amount")
+    )
+    milestones = list(funding.milestones_of(resource))
+    if not entries and not milestones:
+        return ""
+
+    def total(kind):
+        return sum((e.amount for e in entries if e.counts_as == kind), Decimal("0.00"))
+
+    return render_to_string(
+        "contributions/resource_money.html",
+        {
+            "resource": resource,
+            "currency": call.budget_currency,
+            "granted": total("grant"),
+            "paid": total("milestone"),
+            "milestones": milestones,
+            "shares": [s for e in entries if e.counts_as == "split" for s in e.shares.all()],
+        },
+    )
+
+
+def profile_received(*, request, profile_user):
+    """What `profile_user` received, commun by commun, in the calls the reader may see."""
+    received = ledger.received_by(profile_user, request.user)
+    if not received:
+        return ""
+    return render_to_string(
+        "contributions/profile_received.html",
+        {"profile_user": profile_user, "received": received},
+        request=request,
+    )
+
+
+def call_money(*, request, call):
+    """Who funds what, on the call page, once it has co-funders."""
+    funders = list(funding.funders_of(call))
+    if not funders:
+        return ""
+    return render_to_string(
+        "contributions/call_money.html", {"call": call, "funders": funders}, request=request
+    )
+
+
+def call_money_links(*, request, call):
+    """Links to the funders and, once it is public (or for the stewards), the ledger."""
+    return render_to_string(
+        "contributions/call_money_links.html",
+        {"call": call, "ledger_readable": ledger.can_read(call, request.user)},
+        request=request,
+    )
+
+
 def connect():
     from appel.slots import ACCOUNT, CALL_LINKS, CALL_PAGE, HEADER, PROFILE
     from resources.slots import (
@@ -233,6 +305,7 @@ def connect():
     RESOURCE_PANEL.provide(resource_panel)
     RESOURCE_READER.provide(reader_place)
     RESOURCE_DECISIONS.provide(resource_decisions)
+    RESOURCE_DECISIONS.provide(resource_money)
     RESOURCES_DECISION_DATA.provide(resources_decision_data)
     VERSION_REVIEWS.provide(version_reviews)
     VERSION_REVIEW_DATA.provide(version_review_data)
@@ -242,9 +315,12 @@ def connect():
     PROFILE.provide(profile_people)
     PROFILE.provide(profile_activity)
     PROFILE.provide(profile_decisions)
+    PROFILE.provide(profile_received)
     HEADER.provide(header_bell)
     HEADER.provide(header_to_review)
     CALL_LINKS.provide(call_retribution_link)
+    CALL_LINKS.provide(call_money_links)
     CALL_PAGE.provide(call_watch)
+    CALL_PAGE.provide(call_money)
     ACCOUNT.provide(account_data)
     CHALLENGE_THREADS.provide(challenge_threads)

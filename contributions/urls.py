@@ -1,7 +1,17 @@
 from django.urls import path
 
 from . import feeds
-from .views import account, activity, credits, dashboard, deciding, people, review
+from .views import (
+    account,
+    activity,
+    credits,
+    dashboard,
+    deciding,
+    money,
+    people,
+    retribution,
+    review,
+)
 
 app_name = "contributions"
 
@@ -26,7 +36,21 @@ urlpatterns = [
     path(f"{_resource}cite.bib", credits.resource_cite_bib, name="resource-cite-bib"),
     path(f"{_resource}derive/", credits.resource_derive, name="resource-derive"),
     path("calls/<slug:call_slug>/export/", credits.call_export, name="call-export"),
-    path("calls/<slug:call_slug>/retribution/", credits.call_retribution, name="call-retribution"),
+    path(
+        "calls/<slug:call_slug>/retribution/",
+        retribution.call_retribution,
+        name="call-retribution",
+    ),
+    path(
+        "calls/<slug:call_slug>/retribution/<slug:resource_slug>/",
+        retribution.commun_retribution,
+        name="commun-retribution",
+    ),
+    path(
+        "calls/<slug:call_slug>/retribution/<slug:resource_slug>/record/",
+        retribution.commun_split_record,
+        name="commun-split-record",
+    ),
     path(_cutoffs, deciding.cutoff_list, name="cutoff-list"),
     path(f"{_cutoffs}<int:cutoff>/", deciding.cutoff_detail, name="cutoff-detail"),
     path(f"{_cutoffs}<int:cutoff>/publish/", deciding.cutoff_publish, name="cutoff-publish"),
@@ -47,6 +71,21 @@ urlpatterns = [
         name="challenge-feed",
     ),
     path("users/<str:username>/feed/", feeds.UserFeed(), name="user-feed"),
+    # Money: who funds what, milestones, the ledger
+    path("calls/<slug:call_slug>/funders/", money.call_funders, name="call-funders"),
+    path(
+        "calls/<slug:call_slug>/funders/<int:funder>/edit/",
+        money.funder_edit,
+        name="funder-edit",
+    ),
+    path(f"{_resource}milestones/", money.resource_milestones, name="resource-milestones"),
+    path(
+        f"{_resource}milestones/<int:milestone>/meet/",
+        money.milestone_meet,
+        name="milestone-meet",
+    ),
+    path("calls/<slug:call_slug>/ledger/", money.call_ledger, name="call-ledger"),
+    path("calls/<slug:call_slug>/ledger.csv", money.call_ledger_csv, name="call-ledger-csv"),
     # A person's own data
     path("accounts/profile/data.json", account.account_data, name="account-data"),
     path("accounts/delete/", account.account_delete, name="account-delete"),

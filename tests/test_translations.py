@@ -25,7 +25,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.utils import timezone
 
-from contributions import attribution
+from contributions import retribution, reviewing
 from resources import editing
 from tests.conftest import client_for, make_call
 
@@ -375,12 +375,12 @@ def test_it_writes_dates_in_the_page_language(dated_call):
     assert "Opens on Jan. 1, 2030" in page("/", "en")
 
 
-def test_it_writes_the_retribution_amounts_in_the_page_language(call, alice, bob):
-    resource = editing.create_resource(
+def test_it_writes_the_retribution_amounts_in_the_page_language(call, alice, bob, rita):
+    version = editing.create_resource(
         call=call, author=bob, title="Carte", content="Un deux trois quatre.", license="etalab-2.0"
-    ).resource
-    attribution.publish_retribution(call=call, actor=alice, published=True)
-    assert resource.pk
+    )
+    reviewing.record_review(version=version, reviewer=rita, verdict="approve", comment="")
+    retribution.publish_retribution(call=call, actor=alice, published=True)
     french = page("/calls/eau/retribution/", "fr")
     assert "Budget\xa0: 20\xa0000,00\xa0€" in french
     assert "100,0\xa0%" in french

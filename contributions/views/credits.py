@@ -1,4 +1,4 @@
-"""Credit pages: attribution, "who wrote this", exports and citations, reuse, retribution.
+"""Credit pages: attribution, "who wrote this", exports and citations, reuse.
 
 Credits and shares come from contributions/attribution.py and the files
 from contributions/exports.py, which the API serves too; these views load
@@ -8,8 +8,7 @@ what the URL names, ask those modules, and show or send the answer.
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,6 @@ from appel import licenses
 from appel.loaders import get_call
 from appel.models import Call
 from appel.ratelimit import limit_posts, limit_requests
-from appel.stewarding import CallArchived
 from resources import authorship, editing, loaders
 
 from .. import attribution, exports
@@ -266,46 +264,3 @@ def call_export(request, call_slug):
         return exports.call_archive_response(call, request=request)
     stats = Call.objects.with_stats().get(pk=call.pk).stats
     return render(request, "contributions/export_call.html", {"call": call, "stats": stats})
-
-
-@require_http_methods(["GET", "POST"])
-def call_retribution(request, call_slug):
-    """How the budget is shared; stewards see it first and publish it for everyone."""
-    call = get_call(request.user, call_slug, with_members=True)
-    if request.method == "POST":
-        return _publish(request, call)
-    if not attribution.may_see_retribution(call, request.user):
-        raise PermissionDenied(
-            _("The stewards of this call have not published its retribution yet.")
-        )
-    report = attribution.retribution_for(call)
-    return render(
-        request,
-        "contributions/retribution.html",
-        {
-            "call": call,
-            "report": report,
-            "is_steward": call.is_steward(request.user),
-            "total": sum((payout.amount for payout in report.payouts), 0),
-        },
-    )
-
-
-def _publish(request, call):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    publish = request.POST.get("action") != "withdraw"
-    try:
-        attribution.publish_retribution(call=call, actor=request.user, published=publish)
-    except CallArchived as error:
-        messages.error(request, str(error))
-    else:
-        _published_message(request, publish)
-    return redirect("contributions:call-retribution", call.slug)
-
-
-def _published_message(request, publish):
-    if publish:
-        messages.success(request, _("The retribution is published: anyone can now read it."))
-    else:
-        messages.success(request, _("The retribution is withdrawn: only stewards can read it."))

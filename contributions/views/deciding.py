@@ -21,6 +21,7 @@ from resources import loaders
 from resources.models import Resource
 
 from .. import deciding
+from ..ledger import LedgerRefused
 from ..models import Decision
 
 
@@ -193,7 +194,7 @@ def cutoff_publish(request, call_slug, cutoff):
     if request.method == "POST" and not cutoff.published:
         try:
             deciding.publish_cutoff(cutoff=cutoff, actor=request.user)
-        except (deciding.CutoffPublished, CallArchived) as error:
+        except (deciding.CutoffPublished, CallArchived, LedgerRefused) as error:
             messages.error(request, str(error))
         else:
             messages.success(

@@ -21,7 +21,7 @@ from appel.stewarding import (
     set_funder,
     set_member,
 )
-from contributions.attribution import publish_retribution
+from contributions.retribution import publish_retribution
 from resources.editing import create_resource, edit_resource, restore_version
 
 A = AuditEntry.Action
@@ -191,6 +191,9 @@ def test_it_reads_steering_in_french(steered):
         f"{claire} a demandé de retravailler {guide} (version 1) au relevé « Relevé de juin »",
         f"{claire} a retenu {guide} (version 1) pour 5\xa0000,00\xa0€ au relevé « Relevé de juin »",
         f"{claire} a publié les décisions du relevé « Relevé de juin » (1 décision)",
+        # The selection became a grant in the ledger (the commun named by its title).
+        f"{claire} a inscrit au registre : 5\xa0000,00\xa0€ accordés à "
+        '<a href="/calls/eau/resources/guide/">Guide</a>',
         f"{claire} a invité nina@example.org comme relecteur",
         f"{romain} a nommé {romain} relecteur",
         f"{romain} a accepté l’invitation envoyée à nina@example.org et est désormais relecteur",
@@ -209,6 +212,10 @@ def test_it_reads_steering_in_english(steered):
     )
     assert sentences[3] == (
         f"{claire} published the decisions of the cut-off date “Relevé de juin” (1 decision)"
+    )
+    assert sentences[4] == (
+        f'{claire} wrote in the ledger: <a href="/calls/eau/resources/guide/">Guide</a> '
+        "granted €5,000.00"
     )
 
 

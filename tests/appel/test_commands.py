@@ -31,6 +31,12 @@ def test_it_loads_the_demo_once(db, capsys):
     assert call.title == "Sobriété et résilience des territoires"
     assert call.status == "open"
     assert call.funder_name == "ADEME"
+    # A co-funder beside the lead funder, on one défi.
+    (macif,) = call.funders.all()
+    assert (macif.name, [c.slug for c in macif.challenges.all()]) == (
+        "Fondation Macif",
+        ["ilots-de-chaleur"],
+    )
     assert call.allowed_licenses == ["etalab-2.0", "CC-BY-SA-4.0", "CC-BY-4.0"]
     assert call.default_license == "etalab-2.0"
     assert call.approvals_required == 1

@@ -1,11 +1,11 @@
-"""Retribution: the call's budget shared by words written (domain, API and page)."""
+"""Retribution: the call's budget shared by validated words (domain, API and page)."""
 
 from decimal import Decimal
 
 import pytest
 
 from appel.models import Call
-from contributions import attribution
+from contributions import retribution
 from contributions.models import Retribution
 from resources import editing
 
@@ -18,20 +18,23 @@ PAGE = "/calls/eau/retribution/"
 
 @pytest.fixture
 def written(resource, call, bob, charlie, rita):
-    """Stable texts: carte-des-puits v1 (bob, 8 words), sources (charlie, 4 words).
+    """Stable texts: carte-des-puits v1 (bob, 8 words) and sources (charlie, 4 words).
 
-    charlie's later draft of carte-des-puits (4 more words) is not validated.
+    charlie's later draft of carte-des-puits (4 more words) is not validated,
+    nor is brouillon (charlie, 3 words), which has no validated version.
     """
     review(resource.latest_version, rita)
     edit(resource, charlie, TEXT + "\nBrouillon pas encore relu.\n")
-    editing.create_resource(
+    sources = editing.create_resource(
         call=call, author=charlie, title="Sources", content="Une liste de sources."
     )
+    review(sources, rita)
+    editing.create_resource(call=call, author=charlie, title="Brouillon", content="Pas relu.")
     return call
 
 
 def test_it_shares_the_budget_by_words_of_the_stable_texts(written):
-    report = attribution.retribution_for(written)
+    report = retribution.retribution_for(written)
     assert [(p.user.username, p.words, p.share, p.amount) for p in report.payouts] == [
         ("bob", 8, 0.6667, Decimal("13333.33")),
         ("charlie", 4, 0.3333, Decimal("6666.67")),
@@ -40,12 +43,12 @@ def test_it_shares_the_budget_by_words_of_the_stable_texts(written):
     assert not report.published
 
 
-def test_it_hands_out_the_remainder_so_amounts_sum_to_the_budget(call, bob, charlie, alice):
+def test_it_hands_out_the_remainder_so_amounts_sum_to_the_budget(call, bob, charlie, alice, rita):
     call.budget_amount = Decimal("100.00")
     call.save()
     for author, title in [(bob, "Un"), (charlie, "Deux"), (alice, "Trois")]:
-        editing.create_resource(call=call, author=author, title=title, content="mot")
-    payouts = attribution.retribution_for(call).payouts
+        review(editing.create_resource(call=call, author=author, title=title, content="mot"), rita)
+    payouts = retribution.retribution_for(call).payouts
     assert sorted(str(p.amount) for p in payouts) == ["33.33", "33.33", "33.34"]
     assert sum(p.amount for p in payouts) == Decimal("100.00")
     assert abs(sum(p.share for p in payouts) - 1) < 1e-9
@@ -87,11 +90,11 @@ def test_it_lets_a_steward_publish_and_everyone_read(written, api, alice, bob):
 
 
 def test_it_freezes_the_published_figures(written, api, alice, resource, rita):
-    attribution.publish_retribution(call=written, actor=alice)
+    retribution.publish_retribution(call=written, actor=alice)
     resource.refresh_from_db()
     review(resource.latest_version, rita)  # charlie's draft becomes the stable text
     assert [s["amount"] for s in api.get(API).json()["shares"]] == ["13333.33", "6666.67"]
-    attribution.publish_retribution(call=written, actor=alice)
+    retribution.publish_retribution(call=written, actor=alice)
     assert [s["amount"] for s in api.get(API).json()["shares"]] == ["10000.00", "10000.00"]
 
 
@@ -108,7 +111,7 @@ def test_it_answers_400_to_a_bad_publication_body(written, alice):
 
 
 def test_it_withdraws_a_publication(written, api, alice):
-    attribution.publish_retribution(call=written, actor=alice)
+    retribution.publish_retribution(call=written, actor=alice)
     assert client_for(alice).patch(API, {"published": False}, format="json").status_code == 200
     assert api.get(API).status_code == 401
 
@@ -126,8 +129,9 @@ def test_it_costs_the_same_queries_whatever_the_history(
     client = client_for(alice)
 
     def count():
-        # token, call, memberships, retribution record, authorship of every text, users
-        with django_assert_num_queries(6):
+        # authentication, the call and its members, then the retribution record, the stable
+        # texts, the approvals, the weights, the ledger's totals and the people
+        with django_assert_num_queries(10):
             assert client.get(API).status_code == 200
 
     count()

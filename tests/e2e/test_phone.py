@@ -2,6 +2,7 @@
 
 import pytest
 
+from contributions import reviewing
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import login
 
@@ -89,6 +90,9 @@ def test_a_table_keeps_its_last_column_in_view_on_a_phone(new_page, resource, ri
     scrolled out of the screen."""
     rita.display_name = "Rita Marguerite Delacroix-Fontaine (Conseil départemental)"
     rita.save()
+    # Validated by Rita: the retribution counts validated text only.
+    resource.refresh_from_db()
+    reviewing.record_review(version=resource.latest_version, reviewer=rita, verdict="approve")
     page = new_page(locale="fr-FR", width=360, height=740)
     login(page, "alice", PASSWORD)
     page.goto(f"/calls/{resource.call.slug}/{path}")

@@ -12,7 +12,8 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from appel.models import Cutoff
+from appel.models import Call, Cutoff
+from resources.models import Resource
 from tests.conftest import web_client
 
 from .conftest import ROLES, api_client
@@ -74,6 +75,46 @@ def _post_id(title):
     from contributions.models import Post
 
     return Post.objects.filter(thread__title=title).order_by("pk").first().pk
+
+
+def _funder_id():
+    from contributions.models import Funder
+
+    return Funder.objects.get_or_create(
+        call=Call.objects.get(slug="eau"), name="ADEME", defaults={"budget_amount": 50000}
+    )[0].pk
+
+
+def _milestone_id():
+    from contributions.models import Milestone
+
+    resource = Resource.objects.get(call__slug="eau", slug="guide")
+    return Milestone.objects.get_or_create(
+        resource=resource,
+        title="Prototype",
+        defaults={"due_date": "2026-09-01", "amount": 100, "created_by": resource.created_by},
+    )[0].pk
+
+
+def _ledger_entry_id():
+    """A grant written straight in the table (each request's savepoint rolls it back)."""
+    from contributions.models import LedgerEntry
+
+    resource = Resource.objects.get(call__slug="eau", slug="guide")
+    return LedgerEntry.objects.create(
+        call=resource.call,
+        kind="grant",
+        counts_as="grant",
+        resource=resource,
+        amount=1000,
+        currency="EUR",
+        created_by=resource.call.created_by,
+    ).pk
+
+
+# Rows made at request time (each request's savepoint rolls them back).
+FUNDER = {"call_slug": "eau", "funder": _funder_id}
+MILESTONE = {**RES, "milestone": _milestone_id}
 
 
 # Threads exist once the `roles` fixture ran: their ids are looked up at request time.
@@ -277,6 +318,19 @@ TABLE = {
         "post": rule(403, anonymous=302, steward=302),
         "post_data": {"action": "publish"},
     },
+    # A commun's split and its recording: the stewards' alone ("guide" has no validated
+    # version here, so a steward's weight or recording is refused as bad input).
+    "contributions:commun-retribution": {
+        "kwargs": RES,
+        "get": STEWARDS_PAGE,
+        "post": rule(403, anonymous=302, steward=400),
+        "post_data": {"user": "bob", "weight": "2", "reason": "Les cartes."},
+    },
+    "contributions:commun-split-record": {
+        "kwargs": RES,
+        "get": STEWARDS_PAGE,
+        "post": rule(403, anonymous=302, steward=400),
+    },
     # People: teams, discussion, watching, notifications (pages)
     "resources:resource-join": {"kwargs": RES, "get": POST_ONLY, "post": rule(302)},
     "resources:resource-team": {"kwargs": RES, "get": every(200)},
@@ -329,6 +383,33 @@ TABLE = {
     "contributions:dashboard-csv": {
         "kwargs": {"call_slug": "eau", "table": "weekly"},
         "get": MEMBERS_PAGE,
+    },
+    # Money: who funds what, milestones, the ledger (empty: the stewards' alone)
+    "contributions:call-funders": {
+        "kwargs": {"call_slug": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=302, steward=400),
+    },
+    "contributions:funder-edit": {
+        "kwargs": FUNDER,
+        "get": STEWARDS_PAGE,
+        "post": rule(403, anonymous=302, steward=400),
+    },
+    "contributions:resource-milestones": {
+        "kwargs": RES,
+        "get": every(200),
+        "post": rule(403, anonymous=302, steward=400),
+    },
+    "contributions:milestone-meet": {
+        "kwargs": MILESTONE,
+        "get": every(405),
+        # Without a version: back to the milestones with a message.
+        "post": STEWARDS_POST,
+    },
+    "contributions:call-ledger": {"kwargs": {"call_slug": "eau"}, "get": rule(403, steward=200)},
+    "contributions:call-ledger-csv": {
+        "kwargs": {"call_slug": "eau"},
+        "get": rule(403, steward=200),
     },
     # A person's own data
     "contributions:account-data": {"kwargs": {}, "get": LOGGED_IN_ONLY},
@@ -476,6 +557,39 @@ TABLE = {
         "kwargs": {"call": "eau"},
         "get": rule(403, anonymous=401, steward=200),
         "patch": rule(403, anonymous=401, steward=400),
+    },
+    # API: money
+    "api:call-funders": {
+        "kwargs": {"call": "eau"},
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    "api:resource-milestones": {
+        "kwargs": API_RES,
+        "get": every(200),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    "api:milestone-meet": {
+        "kwargs": {**API_RES, "milestone": MILESTONE["milestone"]},
+        "get": every(405),
+        "post": rule(403, anonymous=401, steward=400),
+    },
+    # No entry yet: the stewards' alone; never changed nor deleted, whoever asks.
+    "api:call-ledger": {
+        "kwargs": {"call": "eau"},
+        "get": rule(403, anonymous=401, steward=200),
+        "post": rule(403, anonymous=401, steward=400),
+        "put": every(405),
+        "patch": every(405),
+        "delete": every(405),
+    },
+    # One entry (written for the request): the ledger is public.
+    "api:ledger-entry": {
+        "kwargs": {"call": "eau", "entry": _ledger_entry_id},
+        "get": every(200),
+        "put": every(405),
+        "patch": every(405),
+        "delete": every(405),
     },
 }
 

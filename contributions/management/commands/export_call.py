@@ -7,7 +7,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from reversion.models import Revision, Version
 
 from appel.models import AuditEntry, Call, Challenge, Membership, User
-from contributions.models import Retribution, Review
+from contributions.models import Retribution, RetributionWeight, Review
 from resources.models import (
     FileRevision,
     Resource,
@@ -37,6 +37,9 @@ def call_querysets(call):
     user_ids |= set(Resource.objects.filter(call=call).values_list("created_by", flat=True))
     user_ids |= set(reviews.values_list("reviewer", flat=True))
     user_ids |= set(Retribution.objects.filter(call=call).values_list("published_by", flat=True))
+    weights = RetributionWeight.objects.filter(resource__call=call)
+    user_ids |= set(weights.values_list("user", flat=True))
+    user_ids |= set(weights.values_list("set_by", flat=True))
     user_ids |= set(audit.values_list("actor", flat=True))
     revisions = FileRevision.objects.filter(file__resource__call=call)
     user_ids |= set(revisions.values_list("uploaded_by", flat=True))
@@ -60,6 +63,7 @@ def call_querysets(call):
         ResourceLink.objects.filter(source__call=call).order_by("pk"),
         reviews.order_by("pk"),
         Retribution.objects.filter(call=call),
+        weights.order_by("pk"),  # every weight given in a split, with its reason
         audit.order_by("pk"),  # who changed roles, status, budget: the call's accountability
     ]
 

@@ -13,7 +13,7 @@ from appel.stewarding import add_cutoff, launch_call, move_status, set_member
 from resources import teams
 from resources.editing import create_resource, edit_resource
 
-from ... import discussing
+from ... import discussing, funding, retribution, reviewing
 
 CALL_DESCRIPTION = """\
 ## Pourquoi cet appel
@@ -249,6 +249,14 @@ class Command(BaseCommand):
                 set_member(call=call, user=users[username], role=role)
         for slug, title, description in CHALLENGES:
             Challenge.objects.create(call=call, slug=slug, title=title, description=description)
+        # A co-funder beside ADEME (the lead funder), on one défi only.
+        funding.save_funder(
+            call=call,
+            actor=users["claire"],
+            name="Fondation Macif",
+            budget_amount="200000.00",
+            challenges=["ilots-de-chaleur"],
+        )
         for title, days in CUTOFFS:
             add_cutoff(
                 call=call,
@@ -260,7 +268,7 @@ class Command(BaseCommand):
 
 
 def _load_demo_resources(call, users):
-    """Two communs, an edit, a team and threads, so the pages have something to show.
+    """Two communs, an edit, a review, a team and threads, so the pages have something to show.
 
     The notifications they cause are written after the commit (the tasks).
     """
@@ -273,7 +281,7 @@ def _load_demo_resources(call, users):
         challenges=list(call.challenges.filter(slug__in=["ilots-de-chaleur", "sobriete-fonciere"])),
         comment="Premier jet",
     )
-    edit_resource(
+    watering = edit_resource(
         resource=guide.resource,
         author=users["sam"],
         content=SCHOOLYARD_GUIDE.replace(
@@ -283,6 +291,15 @@ def _load_demo_resources(call, users):
         base_version=guide.number,
         comment="Ajout de l'arrosage",
     )
+    # Romain validates the guide with Sam's addition: its stable text, which the
+    # retribution counts. The method below stays unreviewed, so it earns nothing yet.
+    reviewing.record_review(
+        version=watering.version,
+        reviewer=users["romain"],
+        verdict="approve",
+        comment="Clair et directement utilisable. L'arrosage des premiers étés est bienvenu.",
+    )
+    retribution.set_reviewers_share(call=call, actor=users["claire"], percent="10")
     create_resource(
         call=call,
         author=users["sam"],
