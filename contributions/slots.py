@@ -229,7 +229,11 @@ def header_bell(*, request):
 
 
 def resource_money(*, resource):
-    """The commun's grant, milestones (met or not) and split, from the ledger (three queries)."""
+    """The commun's grant, milestones (met or not) and split, from the ledger.
+
+    One query for a commun never granted anything (milestones need a grant),
+    three or four otherwise.
+    """
     call = resource.call
     entries = list(
         ledger.effective_entries(call)
@@ -237,9 +241,9 @@ def resource_money(*, resource):
         .prefetch_related("shares__user")
         .only("pk", "counts_as", "amount")
     )
-    milestones = list(funding.milestones_of(resource))
-    if not entries and not milestones:
+    if not entries:
         return ""
+    milestones = list(funding.milestones_of(resource))
 
     def total(kind):
         return sum((e.amount for e in entries if e.counts_as == kind), Decimal("0.00"))

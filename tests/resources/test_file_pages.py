@@ -172,8 +172,8 @@ def test_a_page_with_20_images_stays_within_its_query_budget(
     for n in range(20):
         put(resource, bob, f"image-{n}.png", image_bytes(color=(n * 10, 0, 0)))
     # The page's state, the resource with both versions, the authors, files, backlinks,
-    # the team, the open threads, the published cut-off decisions.
-    with django_assert_num_queries(8):
+    # the team, the open threads, the published cut-off decisions, its ledger entries.
+    with django_assert_num_queries(9):
         html = client.get(PAGE).content.decode()
     assert len(re.findall(r'src="[^"]+/files/image-\d+\.png"', html)) == 20
     assert len(re.findall(r'src="[^"]+/files/image-\d+\.png/thumbnail"', html)) == 20

@@ -18,8 +18,9 @@ API = f"/api/v1/calls/eau/resources/{SLUG}"
 COSTS = [
     # First visit: the page's state, the resource with both versions, its défis, the authors,
     # its files, the resources linking to it, its team, its open threads, the published
-    # cut-off decisions (again after each change: the parts are cached per state)
-    (PAGE, 9),
+    # cut-off decisions, its ledger entries (again after each change: the parts are cached
+    # per state)
+    (PAGE, 10),
     (PAGE, 1),  # then: the page's state only, the parts come from the cache
     (HISTORY, 3),  # the resource, one page of versions, the latest uploads of files
     (f"{HISTORY}?page=2", 3),
@@ -55,7 +56,7 @@ def test_it_costs_a_signed_in_visitor_three_more_queries(
     client.force_login(bob)
     # + the session, the user (with the bell's unread count) and the reader's place in the
     # commun (joined? watching?), asked outside the cached parts
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(13):
         assert client.get(PAGE).status_code == 200
     with django_assert_num_queries(4):
         assert client.get(PAGE).status_code == 200
