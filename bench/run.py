@@ -79,9 +79,9 @@ class Report:
         self.lines = []  # (label, value text, target text, status)
         self.notes = []
 
-    def set(self, key, value, target=None, ok=None, unit=""):
+    def set(self, key, value, target=None, ok=None, unit="", digits=2):
         if isinstance(value, float):
-            value = round(value, 2)
+            value = round(value, digits)
         self.values[key] = value
         if target is None:
             self._line(key, value, "", "info", unit)
@@ -605,9 +605,9 @@ def run_save(report, ctx):
     cold = time_saves(ctx["cold"], author)
     hot = time_saves(ctx["hot"], author)
     report.set("save_cold_ms", cold, unit="ms")
-    report.set(
-        "save_hot_ms", hot, "<= 25 ms and <= 1.3 x save_cold", hot <= 25 and hot <= 1.3 * cold, "ms"
-    )
+    report.set("save_hot_ms", hot, "<= 25 ms", hot <= 25, "ms")
+    # A history 100 times longer must not make a save slower: measured in the same run.
+    report.set("save_hot_ratio", hot / cold, "<= 1.3", hot <= 1.3 * cold, "x save_cold", digits=3)
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
@@ -1136,10 +1136,10 @@ def throughput_figures(report, measured, floors):
         if value is None:
             report.missing(key, "no floor", f">= {target} x floor" if target else "")
         elif target is None:
-            report.set(key, value, unit="x floor")
+            report.set(key, value, unit="x floor", digits=3)
         else:
             ok = value >= target and not problems
-            report.set(key, value, f">= {target} x floor", ok, "x floor")
+            report.set(key, value, f">= {target} x floor", ok, "x floor", digits=3)
 
 
 def run_throughput(report, ctx, url, seconds):
@@ -1258,7 +1258,7 @@ def run_export(report, ctx, url, timeout):
     try:
         api_path(path)
     except Missing as problem:
-        report.missing("export_peak_mb", str(problem), "< 300 MB")
+        report.missing("export_peak_mb", str(problem), "< 150 MB")
         return
     try:
         out = subprocess.run(
@@ -1270,17 +1270,17 @@ def run_export(report, ctx, url, timeout):
         )
         figures = json.loads(out.stdout.strip().splitlines()[-1])
     except subprocess.TimeoutExpired:
-        report.missing("export_peak_mb", f"did not finish in {timeout} s", "< 300 MB")
+        report.missing("export_peak_mb", f"did not finish in {timeout} s", "< 150 MB")
         return
     except (ValueError, IndexError):
-        report.missing("export_peak_mb", f"probe failed: {out.stderr[-300:]}", "< 300 MB")
+        report.missing("export_peak_mb", f"probe failed: {out.stderr[-300:]}", "< 150 MB")
         return
     ok = figures["status"] == 200 and figures["zip"]
     report.set(
         "export_peak_mb",
         figures["peak_mb"],
-        "< 300 MB, a zip, streamed",
-        ok and figures["streaming"] and figures["peak_mb"] < 300,
+        "< 150 MB, a zip, streamed",
+        ok and figures["streaming"] and figures["peak_mb"] < 150,
         f"MB (status {figures['status']}, "
         f"{'streamed' if figures['streaming'] else 'NOT streamed'})",
     )

@@ -60,15 +60,15 @@ def test_ratios_are_the_targets_and_rps_plain_figures():
     run.throughput_figures(
         report,
         {
-            "throughput_resource": (110.0, " (wrk)", []),  # 0.1 x the floor: below 0.20
+            "throughput_resource": (121.0, " (wrk)", []),  # 0.11 x the floor: below 0.20
             "throughput_hot": (440.0, " (wrk)", []),  # 0.4 x the floor: above 0.30
         },
         [1000.0, 1200.0],
     )
     values = report.values
     assert values["throughput_floor_rps"] == 1100.0
-    assert values["throughput_resource_rps"] == 110.0
-    assert values["throughput_resource_ratio"] == 0.1
+    assert values["throughput_resource_rps"] == 121.0
+    assert values["throughput_resource_ratio"] == 0.11
     assert values["throughput_hot_ratio"] == 0.4
     status = {label: (target, state) for label, _text, target, state in report.lines}
     # The rps are information, without targets; the ratios carry them.
@@ -100,6 +100,6 @@ def test_without_a_floor_the_ratios_are_missing_and_counted_failed():
 
 def test_a_throughput_key_without_a_target_still_gets_its_ratio():
     report = run.Report()
-    run.throughput_figures(report, {"throughput_call": (250.0, "", [])}, [1000.0])
-    assert report.values["throughput_call_ratio"] == 0.25
+    run.throughput_figures(report, {"throughput_call": (255.0, "", [])}, [1000.0])
+    assert report.values["throughput_call_ratio"] == 0.255
     assert report.lines[-1][-1] == "info"
