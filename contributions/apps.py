@@ -13,6 +13,13 @@ class ContributionsConfig(AppConfig):
 
         slots.connect()  # the panels contributions fills on appel's and resources' pages
 
+        from appel import conditional
+
+        from .models import Decision, Post, Retribution, Review, Thread
+
+        # What call pages show of this app renews their ETags and cached copies.
+        conditional.renew_on_save(Review, Retribution, Decision, Thread, Post)
+
         # The seams with appel and resources (which may not import this app): their signals,
         # sent after commit, only enqueue our notification tasks.
         from appel.signals import call_status_changed
