@@ -122,14 +122,14 @@ def call_state(request, *args, **url):
 
 
 def _key(request, state):
-    window = etag_window_seconds()
-    epoch = int(time.time() // window) if window else 0
-    return f"{state}|{epoch}|{get_language()}|{request.build_absolute_uri()}"
+    return f"{state}|{get_language()}|{request.build_absolute_uri()}"
 
 
 def _etag(request, key):
+    window = etag_window_seconds()
+    epoch = int(time.time() // window) if window else 0
     secret = request.META.get("CSRF_COOKIE") or ""
-    digest = hashlib.sha256(f"{key}|{secret}".encode()).hexdigest()[:32]
+    digest = hashlib.sha256(f"{key}|{epoch}|{secret}".encode()).hexdigest()[:32]
     return quote_etag(digest)
 
 
