@@ -9,8 +9,9 @@ class AppelConfig(AppConfig):
     def ready(self):
         from django.contrib.auth.signals import user_logged_in, user_logged_out
 
-        from . import sessions
+        from . import conditional, sessions
 
         # Which sessions are whose, for the profile's list (appel/sessions.py).
         user_logged_in.connect(sessions.signed_in, dispatch_uid="appel-session-in")
         user_logged_out.connect(sessions.signed_out, dispatch_uid="appel-session-out")
+        conditional.connect()  # ETags and whole cached pages renew (appel/conditional.py)

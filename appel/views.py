@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, ratelimit, sessions
+from .conditional import call_state, conditional
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .loaders import get_call, get_person, visible_calls
 from .models import Call, Challenge, Membership, SitePage, User
@@ -83,6 +84,7 @@ def home(request):
     return render(request, "appel/call_list.html", {"calls": calls, "sections": sections})
 
 
+@conditional(call_state, whole=True)
 def call_detail(request, slug):
     challenges = Challenge.objects.annotate(resource_count=Count("resources"))
     challenges = challenges.order_by("position", "pk")  # counting drops the default ordering

@@ -787,6 +787,9 @@ def _write(chunk, call, challenges, start, size):
             resource.latest_version = mine[-1]
             validated = [v for v in mine if v.state == ResourceVersion.State.VALIDATED]
             resource.stable_version = validated[-1] if validated else None
+            # Waiting since the first version after the stable one, as reviewing keeps it.
+            waiting = mine[validated[-1].number if validated else 0 :]
+            resource.pending_since = waiting[0].created_at if waiting else None
             for number, (reviewer, verdict, comment, comment_html) in sorted(c.reviews.items()):
                 version = mine[number - 1]
                 reviews.append(
@@ -801,7 +804,9 @@ def _write(chunk, call, challenges, start, size):
                 )
         Review.objects.bulk_create(reviews, batch_size=500)
         # Pointers are not part of reversion's snapshot (excluded from it), as in editing.py.
-        Resource.objects.bulk_update(resources, ["latest_version", "stable_version"])
+        Resource.objects.bulk_update(
+            resources, ["latest_version", "stable_version", "pending_since"]
+        )
         # Each creator leads their commun, as editing.create_resource makes them.
         Participation.objects.bulk_create(
             [

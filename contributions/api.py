@@ -22,11 +22,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from appel.api import CallMixin, StewardsWrite
+from appel.conditional import call_state, conditional
 from appel.drf import Conflict, Pagination
 from appel.loaders import get_call, get_person
 from appel.models import User
 from appel.stewarding import CallArchived
-from resources import loaders
+from resources import loaders, pagecache
 from resources.api import VersionSummarySerializer
 from resources.models import Resource, ResourceVersion
 
@@ -452,9 +453,21 @@ urlpatterns = [
         VersionReviewList.as_view(),
         name="version-reviews",
     ),
-    path(f"{_RESOURCE}/attribution", ResourceAttribution.as_view(), name="resource-attribution"),
-    path(f"{_RESOURCE}/export", ResourceExport.as_view(), name="resource-export"),
-    path("calls/<slug:call>/export", CallExport.as_view(), name="call-export"),
+    path(
+        f"{_RESOURCE}/attribution",
+        conditional(pagecache.resource_state)(ResourceAttribution.as_view()),
+        name="resource-attribution",
+    ),
+    path(
+        f"{_RESOURCE}/export",
+        conditional(pagecache.resource_state)(ResourceExport.as_view()),
+        name="resource-export",
+    ),
+    path(
+        "calls/<slug:call>/export",
+        conditional(call_state)(CallExport.as_view()),
+        name="call-export",
+    ),
     path("calls/<slug:call>/retribution", CallRetribution.as_view(), name="call-retribution"),
     path(f"{_CUTOFF}/decisions", DecisionList.as_view(), name="cutoff-decisions"),
     path(f"{_CUTOFF}/publish", CutoffPublish.as_view(), name="cutoff-publish"),

@@ -17,6 +17,33 @@ class ContributionsConfig(AppConfig):
         searching.connect()  # threads and posts in the SQLite search index
         SEARCH_THREADS.provide(searching.matching_threads)
 
+        from appel import conditional
+
+        from .models import (
+            Decision,
+            Funder,
+            LedgerEntry,
+            Milestone,
+            Post,
+            Retribution,
+            RetributionWeight,
+            Review,
+            Thread,
+        )
+
+        # What call pages show of this app renews their ETags and cached copies.
+        conditional.renew_on_save(
+            Review,
+            Retribution,
+            RetributionWeight,
+            Decision,
+            Thread,
+            Post,
+            Funder,
+            Milestone,
+            LedgerEntry,
+        )
+
         # The seams with appel and resources (which may not import this app): their signals,
         # sent after commit, only enqueue our notification tasks.
         from appel.signals import call_status_changed

@@ -45,7 +45,7 @@ from django.utils.translation import gettext as _
 
 from appel.loaders import visible_calls
 from appel.models import Call, Membership
-from resources import authorship
+from resources import authorship, pagecache
 from resources.models import Resource, ResourceVersion
 
 from . import notifying
@@ -252,11 +252,21 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
         stable is None or stable.number < version.number
     ):
         # Only the pointer changes: no reversion revision is opened, the text
-        # snapshot of the resource stays as its editors saved it.
+        # snapshot of the resource stays as its editors saved it. What waits for
+        # review now starts after it (nothing, when it is the latest).
         resource.stable_version = version
-        resource.save(update_fields=["stable_version"])
+        resource.pending_since = (
+            None
+            if version.pk == resource.latest_version_id
+            else ResourceVersion.objects.filter(resource_id=resource.pk, number__gt=version.number)
+            .order_by("number")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        resource.save(update_fields=["stable_version", "pending_since"])
     notifying.review_recorded(review)
     transaction.on_commit(lambda: forget_waiting(reviewer))
+    transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
     return review
 
 
@@ -266,20 +276,14 @@ def review_queue(call: Call) -> QuerySet[Resource]:
     Waiting: the latest version is not validated. A resource waits since its
     first version after the stable one was saved (its first version when
     nothing is validated yet): that is how long readers have been shown an
-    older text than the one written, however many edits came on top.
-    One query, whatever the number of resources and versions.
+    older text than the one written, however many edits came on top. That
+    instant is kept on the resource (`pending_since`, NULL when nothing
+    waits), so one indexed query reads a page, whatever the call's size.
     """
-    stable_number = Coalesce(OuterRef("stable_version__number"), 0)
-    first_unreviewed = (
-        ResourceVersion.objects.filter(resource_id=OuterRef("pk"), number__gt=stable_number)
-        .order_by("number")
-        .values("created_at")[:1]
-    )
     return (
-        Resource.objects.filter(call=call, latest_version__isnull=False)
-        .exclude(latest_version__state=ResourceVersion.State.VALIDATED)
+        Resource.objects.filter(call=call, pending_since__isnull=False)
         .annotate(
-            waiting_since=Subquery(first_unreviewed),
+            waiting_since=F("pending_since"),
             size_change=ExpressionWrapper(
                 F("latest_version__size") - Coalesce(F("stable_version__size"), 0),
                 output_field=IntegerField(),
@@ -291,7 +295,7 @@ def review_queue(call: Call) -> QuerySet[Resource]:
         )
         .select_related("latest_version__author", "stable_version__author")
         .defer("content", *_POINTER_BULK)
-        .order_by("waiting_since", "pk")
+        .order_by("pending_since", "pk")
     )
 
 
@@ -325,9 +329,7 @@ def waiting_for(user) -> list[dict]:
     if not user.is_authenticated:
         return []
     roles = (Membership.Role.STEWARD, Membership.Role.REVIEWER)
-    waiting = Q(resources__latest_version__isnull=False) & ~Q(
-        resources__latest_version__state=ResourceVersion.State.VALIDATED
-    )
+    waiting = Q(resources__pending_since__isnull=False)
     rows = (
         Call.objects.filter(
             memberships__user=user,

@@ -25,11 +25,24 @@ from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.permissions import IsAuthenticated, IsAuthenticatedOrReadOnly
 from rest_framework.response import Response
 
+from appel.conditional import conditional
 from appel.drf import Conflict, Pagination, PayloadTooLarge, conflict_response
 from appel.loaders import get_call
 from appel.parsers import JSONParser
 
-from . import editing, files, links, loaders, pooling, reading, search, similar, slots, teams
+from . import (
+    editing,
+    files,
+    links,
+    loaders,
+    pagecache,
+    pooling,
+    reading,
+    search,
+    similar,
+    slots,
+    teams,
+)
 from .models import FileRevision, Participation, Resource, ResourceVersion
 
 # Output
@@ -955,6 +968,9 @@ class Participants(generics.GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
+# GETs of one resource answer If-None-Match with 304 for anonymous clients (appel/conditional.py).
+_conditional = conditional(pagecache.resource_state)
+
 urlpatterns = [
     path("calls/<slug:call>/resources", ResourceList.as_view(), name="resource-list"),
     path(
@@ -962,15 +978,19 @@ urlpatterns = [
         SimilarResources.as_view(),
         name="similar-resources",
     ),
-    path(_RESOURCE, ResourceDetail.as_view(), name="resource-detail"),
-    path(f"{_RESOURCE}/versions", VersionList.as_view(), name="version-list"),
-    path(f"{_RESOURCE}/versions/<int:number>", VersionDetail.as_view(), name="version-detail"),
+    path(_RESOURCE, _conditional(ResourceDetail.as_view()), name="resource-detail"),
+    path(f"{_RESOURCE}/versions", _conditional(VersionList.as_view()), name="version-list"),
+    path(
+        f"{_RESOURCE}/versions/<int:number>",
+        _conditional(VersionDetail.as_view()),
+        name="version-detail",
+    ),
     path(
         f"{_RESOURCE}/versions/<int:number>/restore",
         VersionRestore.as_view(),
         name="version-restore",
     ),
-    path(f"{_RESOURCE}/diff", ResourceDiff.as_view(), name="resource-diff"),
+    path(f"{_RESOURCE}/diff", _conditional(ResourceDiff.as_view()), name="resource-diff"),
     path(f"{_RESOURCE}/participants", Participants.as_view(), name="resource-participants"),
     path(f"{_RESOURCE}/merge", ResourceMerge.as_view(), name="resource-merge"),
     path(f"{_RESOURCE}/files", FileList.as_view(), name="file-list"),

@@ -208,6 +208,8 @@ def _save_version(
     size = len(content.encode("utf-8", "surrogatepass"))
     number = parent.number + 1 if parent else 1
     resource.updated_at = timezone.now()
+    if resource.pending_since is None:  # the first version since the stable one waits from now
+        resource.pending_since = resource.updated_at
     resource.outline = completeness.outline(content)
     search.set_document(resource)
     with reversion.create_revision():

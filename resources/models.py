@@ -41,6 +41,7 @@ class ResourceManager(models.Manager.from_queryset(ResourceQuerySet)):
         "outline",
         "challenges",
         "merged_into",
+        "pending_since",
     )
 )
 class Resource(models.Model):
@@ -98,6 +99,11 @@ class Resource(models.Model):
     stable_version = models.ForeignKey(
         "ResourceVersion", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the oldest version waiting for review was saved (the first one after
+    # the stable version), NULL once the latest is validated: the review
+    # queue's order and filter, kept with the pointers by editing.py and
+    # contributions/reviewing.py in the same transaction.
+    pending_since = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ResourceManager()
 
@@ -111,6 +117,12 @@ class Resource(models.Model):
         indexes = [
             # A call's resource list and review queue: the latest changed first.
             models.Index(fields=["call", "-updated_at", "-id"], name="resource_call_updated"),
+            # The review queue: what waits in a call, the longest waiting first.
+            models.Index(
+                fields=["call", "pending_since", "id"],
+                name="resource_call_pending",
+                condition=models.Q(pending_since__isnull=False),
+            ),
         ]
 
     def __str__(self):

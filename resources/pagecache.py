@@ -40,10 +40,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from appel import conditional
 from appel.loaders import visible_calls
 from appel.models import Call, Challenge, Cutoff
 
-from .models import FileRevision, Resource, ResourceLink
+from .models import FileRevision, Participation, Resource, ResourceLink, ResourceVersion
 
 TIMEOUT = 60
 GENERATION_KEY = "resource-page:generation"
@@ -85,19 +86,19 @@ def _people_key(resource_id):
     return f"resource-page:people:{resource_id}"
 
 
-def resource_page_parts(user, call_slug, slug, render):
+def resource_page_parts(user, call_slug, slug, render, *, state=None):
     """The parts `render()` returns for this resource page, cached while fresh; else Http404.
 
     Returns (state, parts): the state's first item is the resource's id. Its
     team and its open threads are in the parts too: `renew_resource` marks
-    them changed.
+    them changed. `state`: the page state when `resource_state` read it already.
     """
-    state = page_state(user, call_slug, slug)
+    state = state or page_state(user, call_slug, slug)
     key = "resource-page:" + ":".join(map(str, (*state, get_language())))
     people_key = _people_key(state[0])
     found = cache.get_many([GENERATION_KEY, key, people_key])
     generation = found.get(GENERATION_KEY) or _start_generation()
-    stamp = (generation, found.get(people_key))
+    stamp = (generation, found.get(people_key) or conditional.stamp(people_key))
     cached = found.get(key)
     if cached is not None and cached[0] == stamp:
         return state, cached[1]
@@ -106,12 +107,34 @@ def resource_page_parts(user, call_slug, slug, render):
     return state, parts
 
 
+def resource_state(request, *args, **url):
+    """The state key of every page about one resource, for `appel.conditional`; else Http404.
+
+    The page state, the generation and the resource's stamp: whatever a
+    resource's pages show (its text, versions and their reviews, team,
+    threads, files, links, the names in them) moves one of them. The page
+    state is kept on the request, so the resource page does not read it twice.
+    """
+    call_slug = url.get("call_slug") or url.get("call")
+    slug = url.get("resource_slug") or url.get("resource")
+    state = page_state(request.user, call_slug, slug)
+    request.resource_page_state = state
+    people_key = _people_key(state[0])
+    found = cache.get_many([GENERATION_KEY, people_key])
+    generation = found.get(GENERATION_KEY) or _start_generation()
+    people = found.get(people_key) or conditional.stamp(people_key)
+    return "resource:" + ":".join(map(str, (*state, generation, people)))
+
+
 def renew_resource(resource_id):
     """The team or the discussion of one resource changed: its page parts are stale.
 
-    Called after commit by resources/teams.py and contributions/discussing.py.
+    Called after commit by resources/teams.py, contributions/discussing.py
+    and contributions/reviewing.py (a review shows on the version's page and
+    in the history, whichever version it is about).
     """
     cache.set(_people_key(resource_id), time.time_ns(), None)
+    conditional.renew_changes()
 
 
 def _start_generation():
@@ -123,6 +146,7 @@ def _start_generation():
 def _renew(**kwargs):
     """Every part cached so far is stale: the next visit of each page renders it again."""
     cache.set(GENERATION_KEY, time.time_ns(), None)
+    conditional.renew_changes()
 
 
 def _names_changed(sender, update_fields=None, **kwargs):
@@ -147,3 +171,5 @@ def connect():
         post_save.connect(_files_or_links_changed, sender=model, dispatch_uid=f"page-{model}")
     post_delete.connect(_files_or_links_changed, sender=ResourceLink, dispatch_uid="page-unlink")
     html_rewritten.connect(_renew, dispatch_uid="page-html-rewritten")
+    # A call's pages list its resources, count their versions and name their teams.
+    conditional.renew_on_save(Resource, ResourceVersion, Participation, FileRevision, ResourceLink)

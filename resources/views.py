@@ -25,6 +25,7 @@ from django.views.decorators.http import (
     require_safe,
 )
 
+from appel.conditional import call_state, conditional
 from appel.loaders import get_call
 from appel.markup import render_markdown
 from appel.models import Call
@@ -98,6 +99,7 @@ def _preview(request, *, call=None, resource_slug=None):
 
 
 @require_GET
+@conditional(call_state, whole=True)
 def resource_list(request, call_slug):
     call = get_call(request.user, call_slug)
     challenges = list(call.challenges.all())
@@ -180,6 +182,7 @@ def resource_create(request, call_slug):
 
 
 @require_GET
+@conditional(pagecache.resource_state, whole=True)
 def resource_detail(request, call_slug, resource_slug):
     """The stable text by default, as readers should see it; pending changes are one click away.
 
@@ -191,6 +194,7 @@ def resource_detail(request, call_slug, resource_slug):
         call_slug,
         resource_slug,
         lambda: _resource_page_parts(request, call_slug, resource_slug),
+        state=getattr(request, "resource_page_state", None),
     )
     if merged_into := state[-2]:
         messages.info(
@@ -528,6 +532,7 @@ def _after_edit(request, resource, result):
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def resource_history(request, call_slug, resource_slug):
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
     page = reading.history_paginator(resource).get_page(request.GET.get("page"))
@@ -546,6 +551,7 @@ def resource_history(request, call_slug, resource_slug):
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def version_detail(request, call_slug, resource_slug, number):
     resource = loaders.get_resource(request.user, call_slug, resource_slug)
     version = loaders.get_version(resource, number)
@@ -572,6 +578,7 @@ def _number(request, key, label, default, errors):
 
 @require_GET
 @limit_requests("api")
+@conditional(pagecache.resource_state)
 def resource_diff(request, call_slug, resource_slug):
     """Two versions word by word; without numbers, the latest against its parent."""
     resource = loaders.get_resource(request.user, call_slug, resource_slug)

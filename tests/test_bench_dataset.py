@@ -143,3 +143,13 @@ def test_it_adds_the_people_around_the_hot_commun_once(db):
     reader = Notification.objects.filter(recipient__username=dataset.READER)
     assert reader.count() == dataset.READER_NOTIFICATIONS
     assert reader.filter(read_at__isnull=True).count() == 40
+
+
+def test_both_keep_when_each_resource_started_waiting(both):
+    """`pending_since`: the first version after the stable one, as editing and reviewing keep it."""
+    resources = Resource.objects.filter(call__slug__in=["bench-domain", "bench-fast"])
+    assert resources.filter(pending_since__isnull=False).exists()
+    for resource in resources.select_related("stable_version"):
+        stable = resource.stable_version.number if resource.stable_version else 0
+        first = resource.versions.filter(number__gt=stable).order_by("number").first()
+        assert resource.pending_since == (first.created_at if first else None), resource.slug

@@ -16,10 +16,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
 from appel import licenses
+from appel.conditional import call_state, conditional
 from appel.loaders import get_call
 from appel.models import Call
 from appel.ratelimit import limit_posts, limit_requests
-from resources import authorship, editing, loaders
+from resources import authorship, editing, loaders, pagecache
 
 from .. import attribution, exports
 
@@ -50,6 +51,7 @@ def _bad_request(message):
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def resource_attribution(request, call_slug, resource_slug):
     """Who to credit, how much of the text is theirs, and the line to paste under a reuse."""
     resource = _resource(request, call_slug, resource_slug)
@@ -67,6 +69,7 @@ def resource_attribution(request, call_slug, resource_slug):
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def version_authors(request, call_slug, resource_slug, number):
     """The text of one version, each passage labelled with who wrote it (not by colour alone)."""
     resource = _resource(request, call_slug, resource_slug)
@@ -106,17 +109,20 @@ def _export(request, call_slug, resource_slug, export_format):
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def resource_export(request, call_slug, resource_slug):
     """`?format=md|html|json` (Markdown by default) of the stable version, or `?version=N`."""
     return _export(request, call_slug, resource_slug, request.GET.get("format"))
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def resource_cite_cff(request, call_slug, resource_slug):
     return _export(request, call_slug, resource_slug, "cff")
 
 
 @require_GET
+@conditional(pagecache.resource_state)
 def resource_cite_bib(request, call_slug, resource_slug):
     return _export(request, call_slug, resource_slug, "bib")
 
@@ -257,6 +263,7 @@ def _number(data):
 
 @require_GET
 @limit_requests("api")
+@conditional(call_state)
 def call_export(request, call_slug):
     """A page to download the call as a zip; `?download=1` streams it (nothing held in memory)."""
     call = get_call(request.user, call_slug, with_members=True)

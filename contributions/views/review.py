@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
+from appel.conditional import call_state, conditional
 from appel.loaders import get_call
 from appel.ratelimit import limit_posts
 from resources import loaders, reading
@@ -59,6 +60,7 @@ def _version(request, call_slug, resource_slug, number):
 
 
 @require_GET
+@conditional(call_state, whole=True)
 def review_queue(request, call_slug):
     """Longest waiting first, so that no resource is left behind by the busy ones."""
     call = get_call(request.user, call_slug, with_members=True)

@@ -245,8 +245,9 @@ def crowded(alice, call):
 # The call page asks once whether its retribution is published (its link shows only then),
 # whether its ledger holds an entry (likewise; its stewards always see it) and who
 # co-funds it; signed in, whether the reader watches the call; its communs (none here: see
-# tests/resources/test_hub.py) cost one query.
-@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 7), ("alice", 5, 8)])
+# tests/resources/test_hub.py) cost one query. Anonymous: its state first (the ETag and
+# the whole cached page, appel/conditional.py), one query again on the next visit.
+@pytest.mark.parametrize(("who", "home", "page"), [(None, 1, 8), ("alice", 5, 8)])
 def test_it_pins_query_counts(alice, crowded, django_assert_num_queries, n, who, home, page):
     crowded(n)
     client = web_client(alice if who else None)

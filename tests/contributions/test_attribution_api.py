@@ -107,7 +107,7 @@ def test_it_costs_the_same_queries_whatever_the_history(
     api, resource, bob, charlie, rita, django_assert_num_queries
 ):
     def count():
-        with django_assert_num_queries(4):  # resource, edits, approvals, users
+        with django_assert_num_queries(5):  # its state (ETag), resource, edits, approvals, users
             assert api.get(URL).status_code == 200
 
     count()

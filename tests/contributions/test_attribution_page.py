@@ -70,7 +70,7 @@ def test_the_attribution_page_costs_a_constant_number_of_queries(
     client, resource, bob, charlie, django_assert_num_queries
 ):
     def count():
-        with django_assert_num_queries(4):  # resource, edits, approvals, users
+        with django_assert_num_queries(5):  # its state (ETag), resource, edits, approvals, users
             assert client.get(BASE + "attribution/").status_code == 200
 
     count()
@@ -116,8 +116,8 @@ def test_who_wrote_this_costs_a_constant_number_of_queries(
     client, resource, bob, charlie, django_assert_num_queries
 ):
     def count(number):
-        # resource, version, its text, edits, approvals, users
-        with django_assert_num_queries(6):
+        # its state (ETag), resource, version, its text, edits, approvals, users
+        with django_assert_num_queries(7):
             response = client.get(f"{BASE}versions/{number}/authors/")
             assert response.status_code == 200
 

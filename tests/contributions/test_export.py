@@ -125,8 +125,8 @@ def test_it_costs_the_same_queries_whatever_the_history(
     api, resource, bob, charlie, django_assert_num_queries
 ):
     def count():
-        # resource, edits, approvals, users, the version's text
-        with django_assert_num_queries(5):
+        # its state (ETag), resource, edits, approvals, users, the version's text
+        with django_assert_num_queries(6):
             assert api.get(API).status_code == 200
 
     count()

@@ -14,23 +14,24 @@ PAGE = f"/calls/eau/resources/{SLUG}/"
 HISTORY = f"{PAGE}history/"
 API = f"/api/v1/calls/eau/resources/{SLUG}"
 
-# (url, queries for an anonymous visitor)
+# (url, queries for an anonymous visitor). Pages other than the resource page read their
+# ETag's state first (one query, appel/conditional.py), then what they show.
 COSTS = [
     # First visit: the page's state, the resource with both versions, its défis, the authors,
     # its files, the resources linking to it, its team, its open threads, the published
     # cut-off decisions, its ledger entries (again after each change: the parts are cached
     # per state)
     (PAGE, 10),
-    (PAGE, 1),  # then: the page's state only, the parts come from the cache
-    (HISTORY, 3),  # the resource, one page of versions, the latest uploads of files
-    (f"{HISTORY}?page=2", 3),
-    (f"{HISTORY}?page=last", 3),
-    (f"{PAGE}versions/2/", 3),  # the resource, the version, its reviews
-    (f"{PAGE}diff/?from=1&to=3", 3),  # the resource, both versions, both texts
-    (API, 5),  # the resource, its défis, files count, backlinks, published decisions
-    (f"{API}/versions", 2),
-    (f"{API}/versions?page=last", 2),
-    (f"{API}/versions/2", 4),  # the resource, the version, its text, its reviews
+    (PAGE, 1),  # then: the page's state only, the whole page comes from the cache
+    (HISTORY, 4),  # the state, the resource, one page of versions, the latest uploads
+    (f"{HISTORY}?page=2", 4),
+    (f"{HISTORY}?page=last", 4),
+    (f"{PAGE}versions/2/", 4),  # the state, the resource, the version, its reviews
+    (f"{PAGE}diff/?from=1&to=3", 4),  # the state, the resource, both versions, both texts
+    (API, 6),  # the state, the resource, its défis, files count, backlinks, decisions
+    (f"{API}/versions", 3),
+    (f"{API}/versions?page=last", 3),
+    (f"{API}/versions/2", 5),  # the state, the resource, the version, its text, its reviews
 ]
 
 
@@ -112,7 +113,7 @@ def test_it_lists_resources_and_changes_in_a_fixed_number_of_queries(
     # PostgreSQL: calls, défis, the best resources, their rows, threads.
     sqlite = connection.vendor == "sqlite"
     lists = [
-        ("/calls/eau/resources/", 4),  # the call, its challenges, a count, one page
+        ("/calls/eau/resources/", 5),  # the state, the call, its challenges, a count, one page
         ("/calls/eau/changes/", 4),  # the call, a count, the page's ids, its rows
         ("/api/v1/calls/eau/resources", 7),  # + défis, files, backlinks, decisions of the page
         ("/api/v1/calls/eau/changes", 4),
