@@ -70,7 +70,7 @@ class Resource(models.Model):
     # Set when a steward merged this commun into another (resources/pooling.py): its
     # history stays readable, it takes no more edits, its readers are sent there.
     merged_into = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="absorbed"
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="absorbed"
     )
     derived_from = models.ForeignKey(
         "ResourceVersion",

@@ -137,3 +137,24 @@ def test_the_merge_page_lets_a_steward_choose_the_kept_commun(pair, alice):
     response = web_client(alice).post(url, {"into": kept.slug})
     assert response.status_code == 302 and response["Location"] == kept.get_absolute_url()
     assert Resource.objects.get(pk=absorbed.pk).merged_into == kept
+
+
+def test_the_call_export_carries_the_merge_and_imports_again(pair, alice, tmp_path):
+    import json
+
+    from django.core.management import call_command
+    from reversion.models import Revision
+
+    from appel.models import Call, User
+
+    kept, absorbed = pair
+    assert merge(alice, absorbed, kept).status_code == 200
+    path = tmp_path / "eau.json"
+    call_command("export_call", "eau", str(path))
+    rows = [r for r in json.loads(path.read_text()) if r["model"] == "resources.resource"]
+    assert {r["fields"]["slug"]: r["fields"]["merged_into"] for r in rows}[absorbed.slug]
+    Call.objects.all().delete()
+    Revision.objects.all().delete()
+    User.objects.all().delete()
+    call_command("import_call", str(path))
+    assert Resource.objects.get(slug=absorbed.slug).merged_into.slug == kept.slug

@@ -39,10 +39,10 @@ def test_the_header_shows_nothing_to_others(waiting, charlie):
 def test_the_header_costs_no_query_for_anonymous_visitors(waiting, django_assert_num_queries):
     client = Client()
     client.get("/calls/eau/?again")
-    # The call page's own queries, its money included (the ledger link, the co-funders), after
-    # its state (appel/conditional.py); a query string, so that the page is rendered, not
-    # served whole from the cache.
-    with django_assert_num_queries(6):
+    # The call page's own queries after its state (appel/conditional.py): its communs and their
+    # défis (resources/hub.py), its money (the ledger link, the co-funders); a query string,
+    # so that the page is rendered, not served whole from the cache.
+    with django_assert_num_queries(9):
         client.get("/calls/eau/?again")
 
 
