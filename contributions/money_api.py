@@ -294,7 +294,7 @@ class LedgerList(LedgerMixin, generics.GenericAPIView):
         # `?format=csv` is answered by this view itself, not by a DRF renderer.
         return super().perform_content_negotiation(request, force=True)
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(operation_id="calls_ledger_list", responses=OpenApiTypes.OBJECT)
     def get(self, request, *args, **kwargs):
         self.check_readable(request)
         found = ledger.entries(
