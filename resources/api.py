@@ -440,7 +440,7 @@ class ResourceList(WriteMixin, generics.GenericAPIView):
             valid = slug_re.fullmatch(challenge)
             queryset = queryset.filter(challenges__slug=challenge) if valid else queryset.none()
         queryset = search.filter_resources(queryset, request.query_params.get("q"))
-        page = self.paginate_queryset(queryset)
+        page = self.paginate_queryset(queryset.annotate(files_count=links.files_count()))
         for resource in page:
             resource.call = call
         links.attach_counts(page)

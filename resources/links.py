@@ -17,7 +17,8 @@ from types import SimpleNamespace
 from urllib.parse import quote, urlencode
 
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 
 from appel.markup import WIKILINK, render_markdown
@@ -83,20 +84,37 @@ def backlinks(resource):
     )
 
 
+def files_count():
+    """An annotation: the resource's number of files, read with the resources themselves."""
+    return Coalesce(
+        Subquery(
+            ResourceFile.objects.filter(resource=OuterRef("pk"))
+            .order_by()
+            .values("resource")
+            .annotate(n=Count("pk"))
+            .values("n")
+        ),
+        0,
+    )
+
+
 def attach_counts(resources):
-    """Give each resource its `files_count` and `backlinks` ({slug, title}): two queries in all."""
+    """Give each resource its `files_count` and `backlinks` ({slug, title}): two queries in all,
+    one when the resources come annotated with `files_count()`."""
     resources = [r for r in resources]
     if not resources:
         return
-    counts = dict(
-        ResourceFile.objects.filter(resource__in=resources)
-        .values("resource")
-        .annotate(n=Count("pk"))
-        .values_list("resource", "n")
-    )
+    if not all(hasattr(r, "files_count") for r in resources):  # else annotated: files_count()
+        counts = dict(
+            ResourceFile.objects.filter(resource__in=resources)
+            .values("resource")
+            .annotate(n=Count("pk"))
+            .values_list("resource", "n")
+        )
+        for resource in resources:
+            resource.files_count = counts.get(resource.pk, 0)
     by_key = {}
     for resource in resources:
-        resource.files_count = counts.get(resource.pk, 0)
         resource.backlinks = []
         by_key[(resource.call_id, resource.slug)] = resource
     rows = (

@@ -75,14 +75,15 @@ def test_the_call_page_costs_the_same_queries_whatever_the_number_of_communs(
     nappes, sols = defis
     client = web_client(None)
     propose(call, bob, "Commun 0", [nappes])
-    # The call with its figures, its défis with their counts, its members, whether its
-    # retribution is published, its communs with their teams, their défis.
-    with django_assert_num_queries(6):
+    # The page's state (appel/conditional.py), the call with its figures, its défis with their
+    # counts, its members, whether its retribution is published, whether its ledger holds an
+    # entry, its co-funders, its communs with their teams, their défis.
+    with django_assert_num_queries(9):
         assert client.get(CALL_PAGE).status_code == 200
     for n in range(1, 12):
         commun = propose(call, bob, f"Commun {n}", [nappes, sols][: n % 3])
         teams.join(resource=commun, user=charlie)
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(9):
         page = client.get(CALL_PAGE).content.decode()
     assert page.count('class="commun-title"') == 12
 

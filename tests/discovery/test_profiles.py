@@ -107,9 +107,9 @@ def more(world, charlie, rita, n):
     ("url", "queries"),
     [
         # the person, roles, reviews of their versions, teams, versions, reviews,
-        # threads, decisions
-        ("/users/charlie/", 8),
-        ("/users/rita/", 8),
+        # threads, decisions, what they received (the ledger)
+        ("/users/charlie/", 9),
+        ("/users/rita/", 9),
         ("/api/v1/users/charlie", 3),  # the person, counts, communs
         ("/api/v1/users/charlie/contributions", 4),  # the person, a count, keys, versions
     ],

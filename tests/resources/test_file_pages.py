@@ -171,9 +171,10 @@ def test_a_page_with_20_images_stays_within_its_query_budget(
     editing.edit_resource(resource=resource, author=bob, content=text, base_version=1)
     for n in range(20):
         put(resource, bob, f"image-{n}.png", image_bytes(color=(n * 10, 0, 0)))
-    # The page's state, the resource with both versions, the authors, files, backlinks,
-    # the team, the open threads, the published cut-off decisions, its ledger entries.
-    with django_assert_num_queries(9):
+    # The page's state, the resource with both versions, its défis, the authors, files,
+    # backlinks, the team, the open threads, the published cut-off decisions, its ledger
+    # entries.
+    with django_assert_num_queries(10):
         html = client.get(PAGE).content.decode()
     assert len(re.findall(r'src="[^"]+/files/image-\d+\.png"', html)) == 20
     assert len(re.findall(r'src="[^"]+/files/image-\d+\.png/thumbnail"', html)) == 20

@@ -11,6 +11,7 @@ def test_it_describes_the_resource_api_without_warnings(db):
     assert set(schema["paths"]) == {
         "/calls/{call}/resources",
         "/calls/{call}/resources/similar",
+        "/calls/{call}/resources/{resource}/merge",
         "/calls/{call}/resources/{resource}",
         "/calls/{call}/resources/{resource}/versions",
         "/calls/{call}/resources/{resource}/versions/{number}",
