@@ -70,7 +70,7 @@ def test_it_goes_from_a_new_call_to_a_validated_downloadable_resource(new_page, 
     bob.goto(call_url)
     bob.get_by_role("link", name="Propose a resource").click()
     bob.fill("#id_title", "Guide des nappes")
-    bob.select_option("#id_challenge", label="Nappes phréatiques")
+    bob.get_by_label("Nappes phréatiques", exact=True).check()
     bob.fill("#id_content", TEXT)
     expect(bob.locator("#markdownPreview h1")).to_have_text("Guide des nappes")
     bob.get_by_role("button", name="Save", exact=True).click()
