@@ -4,7 +4,9 @@ Feed readers come without a session, and a feed is the same for everyone:
 each is read as an anonymous visitor, so a draft call's feeds answer 404,
 its stewards included, and a person's feed leaves drafts out. Each holds
 the latest `FEED_SIZE` entries, in the language of the request, at a
-fixed number of queries (contributions/activity.py).
+fixed number of queries (contributions/activity.py). Asked again with the
+ETag a reader holds, a feed answers 304 without being built (appel/conditional.py:
+see `contributions/urls.py`).
 """
 
 from django.contrib.auth.models import AnonymousUser
@@ -15,6 +17,7 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from appel import conditional
 from appel.loaders import get_call, get_person
 from resources import loaders, reading
 from resources.models import ResourceVersion
@@ -23,6 +26,11 @@ from . import activity
 
 FEED_SIZE = 50
 ANONYMOUS = AnonymousUser()
+
+
+def person_state(request, username):
+    """The state key of a person's feed: what they did shows anywhere, so the change stamp."""
+    return f"person:{username}:{conditional.changes()}"
 
 
 def _state_words(version, resource):

@@ -1,5 +1,8 @@
 from django.urls import path
 
+from appel.conditional import call_state, conditional
+from resources import pagecache
+
 from . import feeds
 from .views import (
     account,
@@ -63,14 +66,27 @@ urlpatterns = [
     # Recent changes and their feeds
     path("changes/", activity.site_changes, name="changes"),
     path("calls/<slug:call_slug>/changes/", activity.call_changes, name="call-changes"),
-    path("calls/<slug:call_slug>/changes/feed/", feeds.CallChangesFeed(), name="call-feed"),
-    path(f"{_resource}history/feed/", feeds.ResourceHistoryFeed(), name="resource-feed"),
+    # Feeds answer If-None-Match with 304 before they are built (appel/conditional.py).
+    path(
+        "calls/<slug:call_slug>/changes/feed/",
+        conditional(call_state)(feeds.CallChangesFeed()),
+        name="call-feed",
+    ),
+    path(
+        f"{_resource}history/feed/",
+        conditional(pagecache.resource_state)(feeds.ResourceHistoryFeed()),
+        name="resource-feed",
+    ),
     path(
         "calls/<slug:call_slug>/challenges/<slug:challenge>/feed/",
-        feeds.ChallengeFeed(),
+        conditional(call_state)(feeds.ChallengeFeed()),
         name="challenge-feed",
     ),
-    path("users/<str:username>/feed/", feeds.UserFeed(), name="user-feed"),
+    path(
+        "users/<str:username>/feed/",
+        conditional(feeds.person_state)(feeds.UserFeed()),
+        name="user-feed",
+    ),
     # Money: who funds what, milestones, the ledger
     path("calls/<slug:call_slug>/funders/", money.call_funders, name="call-funders"),
     path(

@@ -34,6 +34,7 @@ RESOURCE_PAGES = [
     f"{R}/versions/1/authors/",
     f"{R}/export/?format=md",
     f"{R}/cite.cff",
+    f"{R}/history/feed/",
     A,
     f"{A}/versions",
     f"{A}/versions/1",
@@ -47,6 +48,9 @@ CALL_PAGES = [
     "/calls/eau/reviews/",
     "/calls/eau/export/",
     "/api/v1/calls/eau/export",
+    "/calls/eau/changes/feed/",
+    "/calls/eau/challenges/nappes/feed/",
+    "/users/charlie/feed/",
 ]
 
 
