@@ -136,8 +136,9 @@ def similar_resources(call, title, content="", *, limit=DEFAULT_LIMIT):
     `title` and `content` are what someone is typing (bounded here); nothing
     to compare gives []. Resources come with only `slug`, `title` and their call.
     """
-    title = " ".join((title or "")[:TITLE_CHARS].split())
-    content = _without_template(call, (content or "")[:TEXT_CHARS])
+    # NUL characters: PostgreSQL refuses them in any text it is sent.
+    title = " ".join((title or "")[:TITLE_CHARS].replace("\x00", "").split())
+    content = _without_template(call, (content or "")[:TEXT_CHARS].replace("\x00", ""))
     words = _query_words(title, content)
     if not words:
         return []

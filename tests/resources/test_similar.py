@@ -160,3 +160,10 @@ def test_the_proposal_page_shows_close_communs_after_a_preview(call, corpus, bob
     assert corpus[2].get_absolute_url() in html
     assert f"/calls/{call.slug}/resources/{corpus[2].slug}/join/" in html
     assert corpus[3].get_absolute_url() not in html
+
+
+def test_nul_characters_in_a_proposal_are_ignored(call, bob):
+    """PostgreSQL refuses NUL in any text it is sent: a proposal typed with one still compares."""
+    make_resource(call, bob, title="Guide des nappes", content="Les nappes phréatiques.")
+    found = similar.similar_resources(call, "Guide\x00 des nappes", "Les\x00 nappes.")
+    assert [resource.title for resource, _score in found][:1] == ["Guide des nappes"]
