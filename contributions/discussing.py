@@ -88,7 +88,7 @@ def _check_writable(call):
 def _after_commit(thread):
     if thread.resource_id:
         resource_id = thread.resource_id
-        transaction.on_commit(lambda: pagecache.renew_resource(resource_id))
+        pagecache.renew_resource_after_commit(resource_id)
 
 
 @transaction.atomic

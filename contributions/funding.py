@@ -228,8 +228,7 @@ def add_milestone(*, resource, actor, title, due_date, amount, funder=None) -> M
         funder=funder,
         created_by=actor,
     )
-    resource_id = resource.pk
-    transaction.on_commit(lambda: pagecache.renew_resource(resource_id))
+    pagecache.renew_resource_after_commit(resource.pk)
     audit.record(
         call=call,
         actor=actor,

@@ -282,8 +282,7 @@ def record_entry(
         LedgerShare(entry=entry, user=user, amount=share) for user, share in shares
     )
     # The commun's page shows its grant, payments due and split (cached parts).
-    resource_id = resource.pk
-    transaction.on_commit(lambda: pagecache.renew_resource(resource_id))
+    pagecache.renew_resource_after_commit(resource.pk)
     audit.record(
         call=call,
         actor=actor,

@@ -266,7 +266,7 @@ def record_review(*, version: ResourceVersion, reviewer, verdict: str, comment: 
         resource.save(update_fields=["stable_version", "pending_since"])
     notifying.review_recorded(review)
     transaction.on_commit(lambda: forget_waiting(reviewer))
-    transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+    pagecache.renew_resource_after_commit(resource.pk)
     return review
 
 

@@ -524,5 +524,5 @@ def set_challenges(*, resource: Resource, user, challenges: list[Challenge]) -> 
     if resource.challenge_id != (first.pk if first else None):
         resource.challenge = first
         resource.save(update_fields=["challenge"])
-    transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+    pagecache.renew_resource_after_commit(resource.pk)
     return challenges

@@ -28,6 +28,7 @@ bounds how long a process-local cache (no `REDIS_URL`, several processes)
 can show a renamed author's old name.
 """
 
+import functools
 import time
 
 from django.contrib.auth import get_user_model
@@ -135,6 +136,11 @@ def renew_resource(resource_id):
     """
     cache.set(_people_key(resource_id), time.time_ns(), None)
     conditional.renew_changes()
+
+
+def renew_resource_after_commit(resource_id):
+    """`renew_resource(resource_id)` once the current transaction commits (at once outside one)."""
+    transaction.on_commit(functools.partial(renew_resource, resource_id))
 
 
 def _start_generation():

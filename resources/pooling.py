@@ -88,6 +88,6 @@ def merge_resource(*, resource: Resource, into: Resource, actor) -> Resource:
     )
     for slug in (resource.slug, into.slug):  # [[links]] to either show where they lead
         links.rerender_linking_to(call=call, slug=slug)
-    transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
-    transaction.on_commit(lambda: pagecache.renew_resource(into.pk))
+    pagecache.renew_resource_after_commit(resource.pk)
+    pagecache.renew_resource_after_commit(into.pk)
     return into

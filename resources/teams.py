@@ -41,7 +41,7 @@ def join(*, resource: Resource, user) -> tuple[Participation, bool]:
         raise CallNotOpen(resource.call)
     participation, created = Participation.objects.get_or_create(resource=resource, user=user)
     if created:
-        transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+        pagecache.renew_resource_after_commit(resource.pk)
         signals.send_on_commit(signals.participant_joined, resource_id=resource.pk, user_id=user.pk)
     return participation, created
 
@@ -59,7 +59,7 @@ def leave(*, resource: Resource, user) -> bool:
     if mine.role == Participation.Role.LEAD and not leads.exclude(pk=mine.pk).exists():
         raise LastLead(resource)
     mine.delete()
-    transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+    pagecache.renew_resource_after_commit(resource.pk)
     return True
 
 
@@ -77,7 +77,7 @@ def promote(*, resource: Resource, user, actor) -> Participation:
     if participation.role != Participation.Role.LEAD:
         participation.role = Participation.Role.LEAD
         participation.save(update_fields=["role"])
-        transaction.on_commit(lambda: pagecache.renew_resource(resource.pk))
+        pagecache.renew_resource_after_commit(resource.pk)
     return participation
 
 
