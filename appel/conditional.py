@@ -104,6 +104,16 @@ def renew_changes(**kwargs):
     cache.set(CHANGES_KEY, time.time_ns(), None)
 
 
+def site_state(request, *args, **url):
+    """The state key of a page that may show anything of the site: the change stamp alone.
+
+    Recent changes of every call, a person's page and feed: what they show
+    changes only through the writes that renew the stamp. A person or page
+    that does not exist is the view's 404, which is neither tagged nor kept.
+    """
+    return f"site:{changes()}"
+
+
 def call_state(request, *args, **url):
     """The state key of a call's pages (call page, call export); else Http404 as they would.
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import audit, ratelimit, sessions
-from .conditional import call_state, conditional
+from .conditional import call_state, conditional, site_state
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .loaders import get_call, get_person, visible_calls
 from .models import Call, Challenge, Membership, SitePage, User
@@ -104,6 +104,7 @@ def call_detail(request, slug):
 
 
 @require_GET
+@conditional(call_state, whole=True)
 def challenge_detail(request, slug, challenge):
     """A défi: its description, then (slots filled by the higher apps) its communs and threads."""
     call = get_call(request.user, slug)
@@ -595,6 +596,8 @@ def session_end(request, pk):
     return redirect(reverse("appel:profile") + "#sessions")
 
 
+@require_GET
+@conditional(site_state, whole=True)
 def user_detail(request, username):
     profile_user = get_person(username)
     ctx = {"profile_user": profile_user, "memberships": _memberships(profile_user, request.user)}

@@ -17,7 +17,6 @@ from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from appel import conditional
 from appel.loaders import get_call, get_person
 from resources import loaders, reading
 from resources.models import ResourceVersion
@@ -26,11 +25,6 @@ from . import activity
 
 FEED_SIZE = 50
 ANONYMOUS = AnonymousUser()
-
-
-def person_state(request, username):
-    """The state key of a person's feed: what they did shows anywhere, so the change stamp."""
-    return f"person:{username}:{conditional.changes()}"
 
 
 def _state_words(version, resource):

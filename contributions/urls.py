@@ -1,6 +1,6 @@
 from django.urls import path
 
-from appel.conditional import call_state, conditional
+from appel.conditional import call_state, conditional, site_state
 from resources import pagecache
 
 from . import feeds
@@ -84,7 +84,7 @@ urlpatterns = [
     ),
     path(
         "users/<str:username>/feed/",
-        conditional(feeds.person_state)(feeds.UserFeed()),
+        conditional(site_state)(feeds.UserFeed()),
         name="user-feed",
     ),
     # Money: who funds what, milestones, the ledger

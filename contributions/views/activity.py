@@ -11,17 +11,20 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from appel.conditional import call_state, conditional, site_state
 from appel.loaders import get_call
 
 from .. import activity
 
 
 @require_GET
+@conditional(site_state, whole=True)
 def site_changes(request):
     return _changes_page(request, call=None)
 
 
 @require_GET
+@conditional(call_state, whole=True)
 def call_changes(request, call_slug):
     return _changes_page(request, call=get_call(request.user, call_slug))
 

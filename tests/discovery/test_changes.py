@@ -207,9 +207,9 @@ def grow(world, bob, charlie, call, n):
     ("url", "queries"),
     [
         ("/changes/", 4),  # the page's keys, then its rows of each kind
-        ("/calls/eau/changes/", 6),  # + the call, its défis
+        ("/calls/eau/changes/", 7),  # + the call's state (its ETag), the call, its défis
         # + the person, the défi; bob's kinds there: edits and posts
-        ("/calls/eau/changes/?user=bob&challenge=nappes", 7),
+        ("/calls/eau/changes/?user=bob&challenge=nappes", 8),
         ("/api/v1/changes", 5),  # + a count
         ("/api/v1/calls/eau/changes?kind=edit&user=bob", 5),  # call, person, count, keys, rows
     ],

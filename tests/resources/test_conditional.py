@@ -44,6 +44,10 @@ RESOURCE_PAGES = [
 ]
 CALL_PAGES = [
     "/calls/eau/",
+    "/calls/eau/challenges/nappes/",
+    "/calls/eau/changes/",
+    "/changes/",
+    "/users/bob/",
     "/calls/eau/resources/",
     "/calls/eau/reviews/",
     "/calls/eau/export/",
@@ -220,13 +224,25 @@ def test_a_closing_call_changes_its_pages(call, resource, alice, client):
 
 # The anonymous whole-page cache
 
+WHOLE_PAGES = [
+    f"{R}/",
+    "/calls/eau/",
+    "/calls/eau/resources/",
+    "/calls/eau/reviews/",
+    "/calls/eau/challenges/nappes/",
+    "/calls/eau/changes/",
+    "/changes/",
+    "/users/bob/",
+]
 
-@pytest.mark.parametrize("url", [f"{R}/", "/calls/eau/"])
+
+@pytest.mark.parametrize("url", WHOLE_PAGES)
 def test_an_anonymous_page_is_served_whole_with_one_query(
     url, resource, client, django_assert_num_queries
 ):
     first = client.get(url).content.decode()
-    with django_assert_num_queries(1):
+    # A resource's or a call's state is one query; the site's is a cache read.
+    with django_assert_num_queries(0 if url in ("/changes/", "/users/bob/") else 1):
         second = Client().get(url)
     assert second.status_code == 200
     # The same page, but the token is the second visitor's own.
@@ -248,7 +264,7 @@ def test_the_cached_token_is_accepted_by_the_language_switch(resource):
     assert browser.get(f"{R}/")["Content-Language"] == "fr"
 
 
-@pytest.mark.parametrize("url", [f"{R}/", "/calls/eau/"])
+@pytest.mark.parametrize("url", WHOLE_PAGES)
 def test_signing_in_after_an_anonymous_visit_shows_the_readers_own_page(url, resource, bob, client):
     assert "Log in" in client.get(url).content.decode()
     client.force_login(bob)
@@ -257,7 +273,7 @@ def test_signing_in_after_an_anonymous_visit_shows_the_readers_own_page(url, res
     assert "Log in" in Client().get(url).content.decode()  # the anonymous copy is untouched
 
 
-@pytest.mark.parametrize("url", [f"{R}/", "/calls/eau/"])
+@pytest.mark.parametrize("url", WHOLE_PAGES)
 def test_two_languages_two_cached_pages(url, resource):
     english = Client().get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     french = Client().get(url, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
@@ -290,3 +306,34 @@ def test_the_cached_call_page_shows_a_renamed_call(
         call.title = "Eaux profondes"
         call.save()
     assert "Eaux profondes" in client.get("/calls/eau/").content.decode()
+
+
+@pytest.mark.parametrize(
+    "url", ["/calls/eau/challenges/nappes/", "/calls/eau/changes/", "/changes/", "/users/charlie/"]
+)
+def test_the_cached_lists_show_a_new_resource(url, call, resource, charlie, client):
+    assert "Autre commun" not in client.get(url).content.decode()
+    editing.create_resource(
+        call=call,
+        author=charlie,
+        title="Autre commun",
+        content="Texte.",
+        challenges=[call.challenges.get(slug="nappes")],
+    )
+    assert "Autre commun" in client.get(url).content.decode()
+
+
+def test_a_filtered_list_is_tagged_but_never_kept_whole(
+    resource, client, django_assert_num_queries
+):
+    url = "/calls/eau/changes/?kind=edit"
+    client.get(url)
+    with django_assert_num_queries(5):  # rendered again: a query string is never kept
+        assert Client().get(url).status_code == 200
+
+
+def test_a_missing_person_or_defi_is_404_and_never_kept(call, client):
+    for url in ("/users/nobody/", "/calls/eau/challenges/nowhere/"):
+        assert client.get(url).status_code == 404
+        response = client.get(url)
+        assert response.status_code == 404 and not response.has_header("ETag")
