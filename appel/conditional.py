@@ -61,6 +61,7 @@ from django.utils.cache import (
 from django.utils.translation import get_language
 
 from .models import Call, Challenge, Cutoff, Membership
+from .precompiled import Precompiled
 
 TIMEOUT = 60
 CHANGES_KEY = "pages:changes"
@@ -114,6 +115,15 @@ def site_state(request, *args, **url):
     return f"site:{changes()}"
 
 
+_CALL_STATE = Precompiled(
+    lambda slug: (
+        Call.objects.filter(slug=slug)
+        .order_by()
+        .values_list("pk", "status", "opens_at", "closes_at")[:1]
+    )
+)
+
+
 def call_state(request, *args, **url):
     """The state key of a call's pages (call page, call export); else Http404 as they would.
 
@@ -122,8 +132,7 @@ def call_state(request, *args, **url):
     one asks whether the visitor may see it.
     """
     slug = url.get("slug") or url.get("call_slug") or url.get("call")
-    found = Call.objects.filter(slug=slug).values_list("pk", "status", "opens_at", "closes_at")
-    for pk, status, opens_at, closes_at in found[:1]:
+    for pk, status, opens_at, closes_at in _CALL_STATE.rows(slug):
         draft = status == Call.Status.DRAFT
         if not draft or Call.objects.visible_to(request.user).filter(pk=pk).exists():
             phase = Call.phase_of(status, opens_at, closes_at, timezone.now())

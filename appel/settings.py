@@ -216,9 +216,7 @@ SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
-    }
+    CACHES = {"default": {"BACKEND": "appel.cache.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # Per process. Room for the pages of a busy call (a resource page's
     # cached parts weigh about 15 KB: 2,000 of them about 30 MB).

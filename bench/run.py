@@ -1253,6 +1253,36 @@ THROUGHPUT_RATIO_TARGETS = {"throughput_resource": 0.20, "throughput_hot": 0.30}
 FLOOR_APP = "django.core.wsgi:get_wsgi_application()"  # with DJANGO_SETTINGS_MODULE=bench.floor
 
 
+BENCH_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def shared_cache_url():
+    """The Redis the app servers share, as deployed (docs/deploy.md), emptied; "" if none answers.
+
+    `BENCH_REDIS_URL` (default: database 15 of a local Redis) is the bench's
+    own: it is flushed, so that no stamp of an earlier dataset survives.
+    Without it each gunicorn worker keeps its own cache, as `make run` does.
+    """
+    import redis
+
+    url = os.environ.get("BENCH_REDIS_URL", BENCH_REDIS_URL)
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=1).flushdb()
+    except redis.RedisError:
+        return ""
+    return url
+
+
+def read_each_once(port, paths):
+    """Every path asked once (4 at a time): a site in use, where each page was read lately."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = set(pool.map(lambda path: get_status(port, path, timeout=30), paths))
+    if statuses != {200}:
+        raise Broken(f"reading each page once answered {sorted(statuses)}")
+
+
 def start_gunicorn(app, port, env, log):
     """`app` under gunicorn.conf.py (read from ROOT) with 2 workers, as every throughput key."""
     return subprocess.Popen(
@@ -1340,6 +1370,9 @@ def run_throughput(report, ctx, url, seconds):
             report.missing(f"{prefix}_ratio", str(problem), f">= {target} x floor")
         return
     folder = Path(tempfile.mkdtemp(prefix="appel-bench-"))
+    cache_url = shared_cache_url()
+    report.values["throughput_cache"] = "redis" if cache_url else "per-process"
+    print(f"  cache: {'Redis, shared by the workers' if cache_url else 'per process'}")
     (folder / "resources.txt").write_text("\n".join(paths) + "\n")
     (folder / "hot.txt").write_text(hot + "\n")
     (folder / "floor.txt").write_text("/\n")
@@ -1350,6 +1383,7 @@ def run_throughput(report, ctx, url, seconds):
         "RATE_LIMITS": "off",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": url,
+        "REDIS_URL": cache_url,
     }
     log = open(folder / "gunicorn.log", "w")  # noqa: SIM115 (closed in the finally below)
     floor_log = open(folder / "floor.log", "w")  # noqa: SIM115 (closed in the finally below)
@@ -1362,8 +1396,7 @@ def run_throughput(report, ctx, url, seconds):
     try:
         wait_for_200(servers[0], port, hot, folder / "gunicorn.log")
         wait_for_200(servers[1], floor_port, "/", folder / "floor.log")
-        for path in paths[:20]:
-            get_status(port, path)
+        read_each_once(port, paths)
         generator = "wrk" if have_wrk() else "python"
         report.values["load_generator"] = generator
 

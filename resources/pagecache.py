@@ -44,6 +44,7 @@ from django.utils.translation import gettext as _
 from appel import conditional
 from appel.loaders import visible_calls
 from appel.models import Call, Challenge, Cutoff
+from appel.precompiled import Precompiled
 
 from .models import FileRevision, Participation, Resource, ResourceLink, ResourceVersion
 
@@ -55,27 +56,34 @@ GENERATION_KEY = "resource-page:generation"
 html_rewritten = Signal()
 
 
+# The state's query: it runs before every resource page, 304 and cached page served.
+_STATE = Precompiled(
+    lambda call_slug, slug: (
+        Resource.objects.filter(call__slug=call_slug, slug=slug)
+        .order_by()
+        .values_list(
+            "pk",
+            "latest_version_id",
+            "latest_version__state",
+            "stable_version_id",
+            "stable_version__state",
+            "merged_into__slug",  # a merged commun's page sends its readers there
+            "call__status",
+            "call__opens_at",
+            "call__closes_at",
+            "call_id",
+        )[:1]
+    )
+)
+
+
 def page_state(user, call_slug, slug):
     """What the resource page shows depends on, else Http404: one small query.
 
     Only drafts are kept from anyone (`Call.objects.visible_to`), so only a
     draft's resource costs a second query, asking that rule.
     """
-    found = Resource.objects.filter(
-        call__slug=call_slug, slug=slug
-    ).values_list(
-        "pk",
-        "latest_version_id",
-        "latest_version__state",
-        "stable_version_id",
-        "stable_version__state",
-        "merged_into__slug",  # a merged commun's page sends its readers there
-        "call__status",
-        "call__opens_at",
-        "call__closes_at",
-        "call_id",
-    )[:1]
-    for *state, status, opens_at, closes_at, call_id in found:
+    for *state, status, opens_at, closes_at, call_id in _STATE.rows(call_slug, slug):
         if status != Call.Status.DRAFT or visible_calls(user).filter(pk=call_id).exists():
             # The phase, not the stored status: a call opens and closes at its dates
             # (the edit button, the read-only notice) without any write.

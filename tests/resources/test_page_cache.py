@@ -110,7 +110,7 @@ def redis_cache(settings):
     except redis.RedisError:
         pytest.skip("no Redis server at 127.0.0.1:6379")
     settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        "default": {"BACKEND": "appel.cache.RedisCache", "LOCATION": url}
     }
     cache.clear()
     yield
@@ -125,6 +125,22 @@ def test_the_parts_stay_fresh_in_a_shared_redis_cache(redis_cache, resource, bob
     bob.save()
     page = client.get(PAGE).content.decode()
     assert "Ajout 2." in page and "Robert Dupuis" in page
+
+
+def test_an_anonymous_page_comes_whole_from_redis_with_one_client(
+    redis_cache, resource, charlie, django_assert_num_queries
+):
+    from django.test import Client
+
+    first = Client().get(PAGE).content.decode()
+    with django_assert_num_queries(1):  # its state; the page itself comes from Redis
+        assert Client().get(PAGE).content.decode().split("csrfmiddlewaretoken")[0] == (
+            first.split("csrfmiddlewaretoken")[0]
+        )
+    # One redis-py client for every operation, not a new one each time (appel/cache.py).
+    assert cache._cache.get_client() is cache._cache.get_client(write=True)
+    grow(resource, charlie, 1)
+    assert "Ajout 2." in Client().get(PAGE).content.decode()
 
 
 def test_a_derived_resource_names_its_source_version_which_never_changes(
