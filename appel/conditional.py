@@ -2,9 +2,10 @@
 
 A page that has a natural version (the state key of `resources/pagecache.py`
 for a resource's pages, the call's phase and the site's change stamp for a
-call's) answers `If-None-Match` with 304 before anything is rendered, and
-an anonymous visitor's resource page or call page can be served whole from
-the cache. Both are keyed the same way (`@conditional(state)`):
+call's, the change stamp alone for what spans calls) answers
+`If-None-Match` with 304 before anything is rendered, and an anonymous
+visitor's page can be served whole from the cache (`whole=True`). Both are
+keyed the same way (`@conditional(state)`):
 
 - `state(request, *url)`: what the page shows depends on, read with the
   fewest queries (it raises Http404 as the page would: a draft stays

@@ -13,6 +13,7 @@ are searched. Each result carries an `excerpt`: escaped text where only our
 which answers for them through `slots.SEARCH_THREADS`.
 """
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -132,15 +133,17 @@ def marked(text):
     return mark_safe(html)  # noqa: S308 - escaped above; our own tags only
 
 
+@functools.cache
+def _fold_char(char):
+    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+    return (bare.lower() or char)[:1] or char
+
+
 def _fold(text):
     """`text` lowercased without accents, character for character (same length)."""
-    out = []
-    for char in text:
-        bare = "".join(
-            c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c)
-        )
-        out.append((bare.lower() or char)[:1] or char)
-    return "".join(out)
+    if text.isascii():
+        return text.lower()
+    return "".join(map(_fold_char, text))
 
 
 def highlight(text, q, size=EXCERPT_CHARS):
@@ -150,16 +153,15 @@ def highlight(text, q, size=EXCERPT_CHARS):
     of a word ("nappe" marks "nappes"). Safe HTML: the text is escaped.
     """
     text = " ".join((text or "")[: fts.INDEXED_CHARS].split())
-    wanted = [_fold(word) for word in fts.words(q)]
-    folded = _fold(text)
-    spans = [
-        m.span()
-        for m in re.finditer(r"[^\W_]+", folded)
-        if any(
-            m.group() == word or (len(word) >= fts.PREFIX_FROM and m.group().startswith(word))
-            for word in wanted
-        )
+    # Each word of `q` at the start of a word of the text: the whole word if
+    # it is long enough to match as a prefix, else that word exactly.
+    wanted = [
+        re.escape(word) + (r"[^\W_]*" if len(word) >= fts.PREFIX_FROM else r"(?![^\W_])")
+        for word in map(_fold, fts.words(q))
+        if word
     ]
+    found = re.compile(r"(?<![^\W_])(?:" + "|".join(wanted) + ")") if wanted else None
+    spans = [m.span() for m in found.finditer(_fold(text))] if found else []
     start = max(0, spans[0][0] - size // 4) if spans else 0
     if start:
         start = text.find(" ", start) + 1 or start

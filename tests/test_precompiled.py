@@ -41,9 +41,11 @@ def test_the_rows_are_those_of_the_queryset_dates_converted(alice, bob):
 def test_a_join_gives_the_same_rows(call, bob):
     make_resource(call, bob, title="Carte des puits", content="Texte.")
     join = Precompiled(
-        lambda call_slug, slug: Resource.objects.filter(call__slug=call_slug, slug=slug)
-        .order_by()
-        .values_list("title", "latest_version__number", "call__title")
+        lambda call_slug, slug: (
+            Resource.objects.filter(call__slug=call_slug, slug=slug)
+            .order_by()
+            .values_list("title", "latest_version__number", "call__title")
+        )
     )
     assert join.rows("eau", "carte-des-puits") == [("Carte des puits", 1, call.title)]
     assert join.rows("sols", "carte-des-puits") == []

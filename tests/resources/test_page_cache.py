@@ -109,9 +109,7 @@ def redis_cache(settings):
         redis.Redis.from_url(url, socket_connect_timeout=0.5).ping()
     except redis.RedisError:
         pytest.skip("no Redis server at 127.0.0.1:6379")
-    settings.CACHES = {
-        "default": {"BACKEND": "appel.cache.RedisCache", "LOCATION": url}
-    }
+    settings.CACHES = {"default": {"BACKEND": "appel.cache.RedisCache", "LOCATION": url}}
     cache.clear()
     yield
     cache.clear()
@@ -134,8 +132,9 @@ def test_an_anonymous_page_comes_whole_from_redis_with_one_client(
 
     first = Client().get(PAGE).content.decode()
     with django_assert_num_queries(1):  # its state; the page itself comes from Redis
-        assert Client().get(PAGE).content.decode().split("csrfmiddlewaretoken")[0] == (
-            first.split("csrfmiddlewaretoken")[0]
+        assert (
+            Client().get(PAGE).content.decode().split("csrfmiddlewaretoken")[0]
+            == (first.split("csrfmiddlewaretoken")[0])
         )
     # One redis-py client for every operation, not a new one each time (appel/cache.py).
     assert cache._cache.get_client() is cache._cache.get_client(write=True)
