@@ -13,7 +13,6 @@ are searched. Each result carries an `excerpt`: escaped text where only our
 which answers for them through `slots.SEARCH_THREADS`.
 """
 
-import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -133,17 +132,29 @@ def marked(text):
     return mark_safe(html)  # noqa: S308 - escaped above; our own tags only
 
 
-@functools.cache
-def _fold_char(char):
-    bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-    return (bare.lower() or char)[:1] or char
+class _Folding(dict):
+    """Code point -> that character lowercased without its accents (one character), for translate().
+
+    Filled as characters are met; past the alphabets (U+3000 on) a character
+    is folded each time rather than kept, so that no text can grow it much.
+    """
+
+    def __missing__(self, code):
+        char = chr(code)
+        parts = unicodedata.normalize("NFKD", char)
+        bare = "".join(c for c in parts if not unicodedata.combining(c))
+        folded = (bare.lower() or char)[:1] or char
+        if code < 0x3000:
+            self[code] = folded
+        return folded
+
+
+_FOLDING = _Folding()
 
 
 def _fold(text):
     """`text` lowercased without accents, character for character (same length)."""
-    if text.isascii():
-        return text.lower()
-    return "".join(map(_fold_char, text))
+    return text.lower() if text.isascii() else text.translate(_FOLDING)
 
 
 def highlight(text, q, size=EXCERPT_CHARS):

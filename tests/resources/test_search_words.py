@@ -186,3 +186,22 @@ def test_threads_of_a_draft_call_stay_hidden(olga, bob):
     thread = discussing.start_thread(call=draft, author=olga, title="Budget", body="Zinzolins")
     assert found(bob, "zinzolins").threads == []
     assert found(olga, "zinzolins").threads == [thread]
+
+
+def test_the_excerpt_marks_whole_words_accents_and_case_ignored():
+    text = "Les NAPPES phréatiques du Doubs; une nappe, un nappage, l'eau et les eaux."
+    html = str(search.highlight(text, "nappe Phreatique eau ubs"))
+    assert "Do<mark>" not in html  # "ubs" starts no word
+    # A word of the query marks the whole words that start with it, whatever their case and
+    # accents ("nappe": "NAPPES", not "nappage"; "eau": "eaux").
+    assert "<mark>NAPPES</mark> <mark>phréatiques</mark>" in html
+    assert "<mark>nappe</mark>, un nappage" in html
+    assert "l&#x27;<mark>eau</mark> et les <mark>eaux</mark>" in html
+    assert "Doubs" in html and "<mark>Doubs" not in html
+
+
+def test_folding_keeps_the_length_and_a_hostile_text_does_not_grow_its_table():
+    text = "ÉCOLE œuvre İzmir ﬁl " + "".join(map(chr, range(0x4E00, 0x6E00)))
+    assert len(search._fold(text)) == len(text)
+    assert search._fold("ÉCOLE Œuvre")[:6] == "ecole "
+    assert max(search._FOLDING) < 0x3000  # the ideographs were folded, not kept
