@@ -114,7 +114,7 @@ def test_it_lists_resources_and_changes_in_a_fixed_number_of_queries(
     sqlite = connection.vendor == "sqlite"
     lists = [
         ("/calls/eau/resources/", 5),  # the state, the call, its challenges, a count, one page
-        ("/calls/eau/changes/", 4),  # the call, a count, the page's ids, its rows
+        ("/calls/eau/changes/", 5),  # the state, the call, a count, the page's ids, its rows
         ("/api/v1/calls/eau/resources", 6),  # + défis, backlinks, decisions (files: counted inline)
         ("/api/v1/calls/eau/changes", 4),
         ("/search/?q=carte", 3 if sqlite else 5),
