@@ -62,7 +62,15 @@ def rebuild():
 
 
 def matching_threads(*, q, visible_calls, ids, offset, limit):
-    threads = Thread.objects.select_related("call", "resource")
+    # What a result shows of its call and commun: titles and slugs, not their texts.
+    threads = Thread.objects.select_related("call", "resource").defer(
+        "call__description",
+        "call__description_html",
+        "call__resource_template",
+        "resource__content",
+        "resource__search_document",
+        "resource__outline",
+    )
     if ids is not None:
         return list(threads.filter(pk__in=ids))
     query = SearchQuery(q, config=search.CONFIG, search_type="websearch")

@@ -205,3 +205,21 @@ def test_folding_keeps_the_length_and_a_hostile_text_does_not_grow_its_table():
     assert len(search._fold(text)) == len(text)
     assert search._fold("ÉCOLE Œuvre")[:6] == "ecole "
     assert max(search._FOLDING) < 0x3000  # the ideographs were folded, not kept
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="an index of PostgreSQL")
+def test_posts_are_found_through_their_index(db):
+    """The words of posts come from the `post_search` index, not from every post's body."""
+    from django.contrib.postgres.search import SearchQuery, SearchVector
+
+    from contributions.models import Post
+
+    words = (
+        Post.objects.filter(hidden=False)
+        .annotate(document=SearchVector("body", config=search.CONFIG))
+        .filter(document=SearchQuery("nappe", config=search.CONFIG, search_type="websearch"))
+        .values("thread")
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")  # an empty table: the plan, not its size
+        assert "post_search" in words.explain()
