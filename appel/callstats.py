@@ -8,6 +8,11 @@ provides the counting: in its `AppConfig.ready()`, `resources` calls
 `stats_<figure>` per name of `FIGURES` (`resources/stats.py`).
 `CallQuerySet.with_stats()` applies it; `Call.stats` reads the result, 0
 for a figure nobody provides.
+
+Counting a busy call (22,000 versions) takes tens of milliseconds, so the
+call page reads them through `load_counted`: kept in the cache under the
+site's change stamp (`appel.conditional`), which every write they count
+renews, like the page itself.
 """
 
 FIGURES = ("resources", "versions", "contributors", "validated_resources")
@@ -30,3 +35,27 @@ def annotate(queryset):
 def figures(call):
     """{figure: number} of a call read through `with_stats()`."""
     return {name: getattr(call, f"stats_{name}", 0) for name in FIGURES}
+
+
+def load_counted(slug, load):
+    """The call named `slug` that `load(queryset)` reads, with its figures.
+
+    While nothing changed they come from the cache and `load` gets plain
+    calls; else `load` gets `with_stats()`, counting them in its own query,
+    and they are kept.
+    """
+    from django.core.cache import cache
+
+    from . import conditional  # not at import time: models import this module
+    from .models import Call
+
+    key = f"call-stats:{slug}:{conditional.changes()}"
+    found = cache.get(key)
+    if found is None:
+        call = load(Call.objects.with_stats())
+        cache.set(key, figures(call), conditional.TIMEOUT)
+        return call
+    call = load(Call.objects.all())
+    for name, number in found.items():
+        setattr(call, f"stats_{name}", number)
+    return call

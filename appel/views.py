@@ -23,7 +23,7 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import audit, ratelimit, sessions
+from . import audit, callstats, ratelimit, sessions
 from .conditional import call_state, conditional, site_state
 from .forms import CallForm, ChallengeForm, MemberForm, ProfileForm, SignupForm, StatusForm
 from .loaders import get_call, get_person, visible_calls
@@ -88,8 +88,15 @@ def home(request):
 def call_detail(request, slug):
     challenges = Challenge.objects.annotate(resource_count=Count("resources"))
     challenges = challenges.order_by("position", "pk")  # counting drops the default ordering
-    calls = Call.objects.with_stats().prefetch_related(Prefetch("challenges", challenges))
-    call = get_call(request.user, slug, queryset=calls, with_members=True)
+    call = callstats.load_counted(
+        slug,
+        lambda calls: get_call(
+            request.user,
+            slug,
+            queryset=calls.prefetch_related(Prefetch("challenges", challenges)),
+            with_members=True,
+        ),
+    )
     members = call.memberships.all()
     role = call.role_of(request.user)
     ctx = {

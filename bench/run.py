@@ -553,6 +553,20 @@ def run_hub(report, profiler, ctx):
             report.missing(f"{key}_queries", "", "<= 8")
         else:
             report.set(f"{key}_queries", count, "<= 8", count <= 8)
+    # For information: a contributor signed in gets the page rendered for them, the call's
+    # figures from the cache (appel/callstats.py), queries for their session and header included.
+    reader = Client(raise_request_exception=False)
+    reader.force_login(ctx["author"])
+    count = measure_page(
+        report,
+        profiler,
+        reader,
+        "call_page_signed_in",
+        [lambda: url_for("appel:call-detail", call.slug)],
+        n=50,
+        required=False,
+    )
+    report.values["call_page_signed_in_queries"] = count
 
 
 def run_conditional(report, ctx):

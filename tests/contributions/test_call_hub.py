@@ -156,3 +156,28 @@ def test_a_defi_page_is_in_french(communs, client):
     page = client.get(DEFI, HTTP_ACCEPT_LANGUAGE="fr").content.decode()
     assert "Communs qui répondent à ce défi" in page and "Proposer un commun pour ce défi" in page
     assert "équipe de 2" in page
+
+
+def test_a_signed_in_reader_gets_the_calls_figures_counted_once_per_change(
+    call, bob, charlie, defis
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nappes, _sols = defis
+    propose(call, bob, "Commun 0", [nappes])
+    reader = web_client(charlie)  # signed in: the page is rendered for them each time
+
+    def visit():
+        with CaptureQueriesContext(connection) as context:
+            page = reader.get(CALL_PAGE).content.decode()
+        counted = [q for q in context.captured_queries if "stats_versions" in q["sql"]]
+        return page, counted
+
+    page, counted = visit()
+    assert "1 resource," in page and counted
+    page, counted = visit()
+    assert "1 resource," in page and not counted  # nothing changed: the figures come from the cache
+    propose(call, bob, "Commun 1", [nappes])
+    page, counted = visit()
+    assert "2 resources," in page and "2 versions" in page and counted
