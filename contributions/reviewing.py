@@ -304,6 +304,20 @@ def reviews_of(version: ResourceVersion) -> QuerySet[Review]:
     return version.reviews.select_related("reviewer").order_by("created_at", "pk")
 
 
+# What a line about a review does not show: the texts of the version, its commun and its call.
+_TEXTS_OF_A_NOTICE = (
+    "comment_html",
+    "version__html",
+    "version__authorship",
+    "version__resource__content",
+    "version__resource__search_document",
+    "version__resource__outline",
+    "version__resource__call__description",
+    "version__resource__call__description_html",
+    "version__resource__call__resource_template",
+)
+
+
 def reviews_of_versions_by(user, *, viewer, limit: int = 10) -> QuerySet[Review]:
     """The latest reviews others wrote on versions `user` saved, in calls `viewer` may see.
 
@@ -317,6 +331,7 @@ def reviews_of_versions_by(user, *, viewer, limit: int = 10) -> QuerySet[Review]
         .filter(version__resource__call__in=visible_calls(viewer))
         .exclude(reviewer=user)
         .select_related("reviewer", "version__resource__call")
+        .defer(*_TEXTS_OF_A_NOTICE)
         .order_by("-created_at", "-pk")[:limit]
     )
 

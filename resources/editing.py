@@ -9,12 +9,15 @@ refused edit raises with the submitted text so the caller can hand it back.
 """
 
 import hashlib
+from collections import defaultdict
 from dataclasses import dataclass
 
 import reversion
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.signals import post_delete, post_save
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -455,6 +458,40 @@ def restore_version(*, resource: Resource, author, number: int) -> EditResult:
 def _in_call_order(challenges):
     """Défis without repeats, in their call's order (`Challenge.Meta.ordering`)."""
     return sorted({c.pk: c for c in challenges}.values(), key=lambda c: (c.position, c.pk))
+
+
+def _first_challenges_again(sender, instance, **kwargs):
+    """A défi was added, moved or deleted: each commun's `challenge` is its first one again.
+
+    `challenge` is the first of a commun's défis in the call's order; a défi
+    deleted (by the admin) or moved (`position`) can change which one that
+    is, or leave it empty while others remain. Only the communs whose first
+    défi changed are written.
+    """
+    first = (
+        ResourceChallenge.objects.filter(resource=OuterRef("pk"))
+        .order_by("challenge__position", "challenge_id")
+        .values("challenge")[:1]
+    )
+    rows = (
+        Resource.objects.filter(call_id=instance.call_id)
+        .annotate(first=Subquery(first))
+        .values_list("pk", "challenge_id", "first")
+    )
+    moves = defaultdict(list)
+    for pk, current, wanted in rows:
+        if current != wanted:
+            moves[wanted].append(pk)
+    for wanted, pks in moves.items():
+        Resource.objects.filter(pk__in=pks).update(challenge_id=wanted)
+
+
+def connect():
+    """Keeps `Resource.challenge` in step with the défis (once, from `resources.apps`)."""
+    post_save.connect(_first_challenges_again, sender=Challenge, dispatch_uid="first-challenge")
+    post_delete.connect(
+        _first_challenges_again, sender=Challenge, dispatch_uid="first-challenge-deleted"
+    )
 
 
 def _write_challenges(resource, challenges):

@@ -159,3 +159,35 @@ def test_the_migration_keeps_each_communs_single_challenge(call, bob, defis):
     migration = importlib.import_module("resources.migrations.0010_resource_challenges")
     migration.keep_single_challenge(global_apps, None)
     assert slugs(resource) == ["nappes"]
+
+
+def test_the_first_defi_follows_a_deleted_or_moved_defi(call, bob, defis):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nappes, rivieres, sols = defis
+    atlas = editing.create_resource(
+        call=call, author=bob, title="Atlas", content="x", challenges=[nappes, sols]
+    ).resource
+    alone = editing.create_resource(
+        call=call, author=bob, title="Seul", content="x", challenges=[nappes]
+    ).resource
+    other = editing.create_resource(
+        call=call, author=bob, title="Rives", content="x", challenges=[rivieres]
+    ).resource
+
+    def first(resource):
+        return Resource.objects.get(pk=resource.pk).challenge
+
+    nappes.position = 5  # moved after the others (the admin sets positions)
+    nappes.save()
+    assert (first(atlas), first(alone), first(other)) == (sols, nappes, rivieres)
+    sols.delete()  # deleted by the admin: a commun keeps its other défi
+    assert (first(atlas), first(alone), first(other)) == (nappes, nappes, rivieres)
+    assert slugs(atlas) == ["nappes"]
+    Challenge.objects.get(pk=nappes.pk).delete()
+    assert (first(atlas), first(alone), first(other)) == (None, None, rivieres)
+    with CaptureQueriesContext(connection) as saved:
+        rivieres.save(update_fields=["title"])
+    # A défi saved that moves no commun's first défi writes no commun.
+    assert not [q for q in saved.captured_queries if 'UPDATE "resources_resource"' in q["sql"]]
