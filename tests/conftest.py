@@ -166,6 +166,37 @@ def resource(call, bob, resource_fields):
     return make_resource(call, bob, **resource_fields)
 
 
+def select_at_cutoff(resource, *, steward, amount, published=True, **cutoff):
+    """`resource`'s stable version selected with `amount` at a new cut-off (published by default).
+
+    `cutoff` may give its `title`, `date` and the decision's `answer`.
+    """
+    import datetime
+
+    from appel.stewarding import add_cutoff
+    from contributions import deciding
+
+    answer = cutoff.pop("answer", "Retenu.")
+    cutoff = add_cutoff(
+        call=resource.call,
+        title=cutoff.get("title", "Relevé"),
+        date=cutoff.get("date", datetime.date(2026, 6, 1)),
+        actor=steward,
+    )
+    deciding.record_decision(
+        cutoff=cutoff,
+        resource=resource,
+        version=resource.stable_version,
+        decision="selected",
+        answer=answer,
+        amount=amount,
+        actor=steward,
+    )
+    if published:
+        deciding.publish_cutoff(cutoff=cutoff, actor=steward)
+    return cutoff
+
+
 def make_resource(call, author, *, challenge="nappes", **fields):
     """A new resource through `editing.create_resource`, answering the défi `challenge`."""
     if challenge is not None:

@@ -8,12 +8,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from appel.models import Challenge
-from appel.stewarding import add_cutoff
 from contributions import deciding
 from contributions.models import Funder, Review
 from resources import editing
 from resources.models import ResourceVersion
-from tests.conftest import client_for
+from tests.conftest import client_for, select_at_cutoff
 
 from .conftest import edit, review
 
@@ -69,26 +68,11 @@ def dataset(call, alice, bob, charlie, rita):
     dated(c1, at(17))
     resource = a1.resource
     resource.refresh_from_db()
-    cutoff = add_cutoff(call=call, title="Relevé", date=datetime.date(2026, 3, 20), actor=alice)
-    deciding.record_decision(
-        cutoff=cutoff,
-        resource=resource,
-        version=resource.stable_version,
-        decision="selected",
-        amount="15000",
-        answer="Oui.",
-        actor=alice,
+    select_at_cutoff(
+        resource, steward=alice, amount="15000", date=datetime.date(2026, 3, 20), answer="Oui."
     )
-    deciding.publish_cutoff(cutoff=cutoff, actor=alice)
-    later = add_cutoff(call=call, title="Suivant", date=datetime.date(2026, 6, 1), actor=alice)
-    deciding.record_decision(
-        cutoff=later,
-        resource=resource,
-        version=resource.stable_version,
-        decision="selected",
-        amount="20000",
-        answer="Encore.",
-        actor=alice,
+    select_at_cutoff(
+        resource, steward=alice, amount="20000", title="Suivant", answer="Encore.", published=False
     )
     return call
 

@@ -1,15 +1,13 @@
 """The money pages: who funds what, milestones, the ledger, and what the commun and profile show."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
 from django.test import Client
 
-from appel.stewarding import add_cutoff
-from contributions import deciding, funding, ledger
+from contributions import funding, ledger
 from contributions.models import Funder, LedgerEntry, Milestone
-from tests.conftest import make_resource, web_client
+from tests.conftest import make_resource, select_at_cutoff, web_client
 
 from .conftest import append, review
 
@@ -24,17 +22,7 @@ def granted(call, resource, alice, rita):
     funding.save_funder(call=call, actor=alice, name="ADEME", budget_amount="40000")
     review(resource.latest_version, rita)
     resource.refresh_from_db()
-    cutoff = add_cutoff(call=call, title="Relevé", date=datetime.date(2026, 6, 1), actor=alice)
-    deciding.record_decision(
-        cutoff=cutoff,
-        resource=resource,
-        version=resource.stable_version,
-        decision="selected",
-        answer="Retenu.",
-        amount="1234.56",
-        actor=alice,
-    )
-    deciding.publish_cutoff(cutoff=cutoff, actor=alice)
+    select_at_cutoff(resource, steward=alice, amount="1234.56")
     return resource
 
 

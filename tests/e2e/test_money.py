@@ -3,14 +3,11 @@
 French interface, axe-clean, and nothing wider than a 360 px phone.
 """
 
-import datetime
-
 import pytest
 from playwright.sync_api import expect
 
-from appel.stewarding import add_cutoff
-from contributions import deciding, funding, ledger, reviewing
-from tests.conftest import PASSWORD
+from contributions import funding, ledger, reviewing
+from tests.conftest import PASSWORD, select_at_cutoff
 from tests.e2e.conftest import axe_violations, login
 
 
@@ -22,19 +19,7 @@ def granted(resource, rita, alice, bob, charlie):
     )
     resource.refresh_from_db()
     call = resource.call
-    cutoff = add_cutoff(
-        call=call, title="Relevé de juin", date=datetime.date(2026, 6, 1), actor=alice
-    )
-    deciding.record_decision(
-        cutoff=cutoff,
-        resource=resource,
-        version=resource.stable_version,
-        decision="selected",
-        answer="Retenu.",
-        amount="12345.67",
-        actor=alice,
-    )
-    deciding.publish_cutoff(cutoff=cutoff, actor=alice)
+    select_at_cutoff(resource, steward=alice, amount="12345.67", title="Relevé de juin")
     funding.add_milestone(
         resource=resource, actor=alice, title="Prototype", due_date="2026-09-01", amount="5000"
     )
