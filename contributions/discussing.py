@@ -259,7 +259,10 @@ def challenge_threads(challenge):
 
 
 def open_threads(resource: Resource):
-    return threads_of(call=resource.call, resource=resource).filter(resolved=False)
+    """A commun's open threads, latest active first, with what its panel shows (title, count)."""
+    return Thread.objects.filter(resource=resource, resolved=False).only(
+        "pk", "title", "posts_count", "last_post_at"
+    )
 
 
 def get_thread(user, *, call_slug: str, pk, resource_slug: str | None = None) -> Thread:
