@@ -217,6 +217,7 @@ def _save_version(
     search.set_document(resource)
     with reversion.create_revision():
         resource.save()
+        html = links.render(resource, content)  # saved first: a text may link to itself
         reversion.set_user(author)
         reversion.set_comment(comment)
         reversion.add_meta(
@@ -231,12 +232,16 @@ def _save_version(
             size=size,
             delta=size - (parent.size if parent else 0),
             content_hash=hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest(),
-            html=links.render(resource, content),
+            html=html,
             authorship=word_authors,
             merged=merged,
             restored_from=restored_from,
         )
-    version = ResourceVersion.objects.get(resource=resource, number=number)
+    # Its id; the texts just written are not read back.
+    version = ResourceVersion.objects.defer("html", "authorship").get(
+        resource=resource, number=number
+    )
+    version.html, version.authorship = html, word_authors
     resource.latest_version = version
     resource.save(update_fields=["latest_version"])
     links.record(resource, content)
@@ -348,8 +353,10 @@ def _lock(resource):
     locked = Resource.objects.select_for_update().filter(pk=resource.pk).values_list("pk")
     if not list(locked):
         raise Resource.DoesNotExist
-    return Resource.objects.select_related("call", "latest_version", "merged_into").get(
-        pk=resource.pk
+    return (
+        Resource.objects.select_related("call", "latest_version", "merged_into")
+        .defer("latest_version__html")  # the parent's authorship is read, its HTML never
+        .get(pk=resource.pk)
     )
 
 
