@@ -15,6 +15,8 @@ site's change stamp (`appel.conditional`), which every write they count
 renews, like the page itself.
 """
 
+import hashlib
+
 FIGURES = ("resources", "versions", "contributors", "validated_resources")
 
 _providers = []
@@ -49,7 +51,8 @@ def load_counted(slug, load):
     from . import conditional  # not at import time: models import this module
     from .models import Call
 
-    key = f"call-stats:{slug}:{conditional.changes()}"
+    # Hashed: the slug comes from the address, of any length (a cache key is not).
+    key = f"call-stats:{hashlib.sha256(slug.encode()).hexdigest()}:{conditional.changes()}"
     found = cache.get(key)
     if found is None:
         call = load(Call.objects.with_stats())
