@@ -17,6 +17,8 @@ renews, like the page itself.
 
 import hashlib
 
+from django.core.cache import cache
+
 FIGURES = ("resources", "versions", "contributors", "validated_resources")
 
 _providers = []
@@ -46,8 +48,6 @@ def load_counted(slug, load):
     calls; else `load` gets `with_stats()`, counting them in its own query,
     and they are kept.
     """
-    from django.core.cache import cache
-
     from . import conditional  # not at import time: models import this module
     from .models import Call
 

@@ -46,6 +46,7 @@ from django.utils.translation import gettext as _
 from appel.loaders import visible_calls
 from appel.models import Call, Membership
 from resources import authorship, pagecache
+from resources.loaders import CALL_TEXT_COLUMNS, RESOURCE_TEXT_COLUMNS, heavy_columns
 from resources.models import Resource, ResourceVersion
 
 from . import notifying
@@ -307,14 +308,9 @@ def reviews_of(version: ResourceVersion) -> QuerySet[Review]:
 # What a line about a review does not show: the texts of the version, its commun and its call.
 _TEXTS_OF_A_NOTICE = (
     "comment_html",
-    "version__html",
-    "version__authorship",
-    "version__resource__content",
-    "version__resource__search_document",
-    "version__resource__outline",
-    "version__resource__call__description",
-    "version__resource__call__description_html",
-    "version__resource__call__resource_template",
+    *heavy_columns("version__"),
+    *heavy_columns("version__resource__", columns=RESOURCE_TEXT_COLUMNS),
+    *heavy_columns("version__resource__call__", columns=CALL_TEXT_COLUMNS),
 )
 
 

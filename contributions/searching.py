@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from resources import fts, search
+from resources.loaders import CALL_TEXT_COLUMNS, RESOURCE_TEXT_COLUMNS, heavy_columns
 
 from .models import Post, Thread
 
@@ -64,12 +65,8 @@ def rebuild():
 def matching_threads(*, q, visible_calls, ids, offset, limit):
     # What a result shows of its call and commun: titles and slugs, not their texts.
     threads = Thread.objects.select_related("call", "resource").defer(
-        "call__description",
-        "call__description_html",
-        "call__resource_template",
-        "resource__content",
-        "resource__search_document",
-        "resource__outline",
+        *heavy_columns("call__", columns=CALL_TEXT_COLUMNS),
+        *heavy_columns("resource__", columns=RESOURCE_TEXT_COLUMNS),
     )
     if ids is not None:
         return list(threads.filter(pk__in=ids))

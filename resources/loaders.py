@@ -24,11 +24,14 @@ MAX_NUMBER = 2**31 - 1
 # The columns of a version that lists, pointers and locks never need: rendered
 # HTML and authorship can weigh as much as the text itself.
 HEAVY_VERSION_COLUMNS = ("html", "authorship")
+# The texts of a resource and of a call, which a line naming them never shows.
+RESOURCE_TEXT_COLUMNS = ("content", "search_document", "outline")
+CALL_TEXT_COLUMNS = ("description", "description_html", "resource_template")
 
 
-def heavy_columns(*prefixes):
-    """HEAVY_VERSION_COLUMNS under each relation prefix ("latest_version__", ...), to defer."""
-    return [f"{prefix}{field}" for prefix in prefixes for field in HEAVY_VERSION_COLUMNS]
+def heavy_columns(*prefixes, columns=HEAVY_VERSION_COLUMNS):
+    """`columns` (a version's heavy ones by default) under each relation prefix, to defer."""
+    return [f"{prefix}{field}" for prefix in prefixes for field in columns]
 
 
 def parse_number(value, *, field):
