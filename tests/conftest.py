@@ -47,8 +47,16 @@ def limits_on(settings, monkeypatch):
     """Rate limits back on; set a scope's limit with `limits_on.setenv("RATE_LIMIT_X", "2/m")`.
 
     Counters start empty: the cache is emptied around every test (below).
+    The limits' clock stands still, 30 s into a minute (and into 15 minutes,
+    an hour): counted in fixed windows, a test's requests would otherwise
+    fall into two windows whenever it runs across a minute's end.
     """
+    from types import SimpleNamespace
+
+    from appel import ratelimit
+
     settings.RATE_LIMITS_ENABLED = True
+    monkeypatch.setattr(ratelimit, "time", SimpleNamespace(time=lambda: 1_800_000_030.0))
     return monkeypatch
 
 
